@@ -1,0 +1,85 @@
+# Hinggan e-Government Platform — every install step lives here (a fresh machine needs nothing else).
+#   make run    install, migrate, load the Hinggan demo data, serve on http://127.0.0.1:8000
+#   make test   install what the tests need (incl. Debian Chromium) and run the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+UV_VERSION := 0.13.9
+VENDOR := var/vendor
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test install install-python install-assets install-fonts install-browser lint check migrate demo serve worker bench clean
+
+run: install migrate demo serve
+
+install: install-python install-assets install-fonts
+
+# uv lives in its own tools venv so that `uv sync` (exact) never removes itself.
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install-python: $(VENV)/.synced
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Only the built files the pages use are copied out of node_modules and served by the app (WhiteNoise).
+$(VENDOR)/.copied: node_modules/.installed scripts/vendor_assets.sh
+	bash scripts/vendor_assets.sh $(VENDOR)
+	touch $@
+
+install-assets: $(VENDOR)/.copied
+
+# A CJK font for PDFs (WeasyPrint): Debian's Noto CJK. Installed once, only where it is missing.
+install-fonts:
+	@fc-list 2>/dev/null | grep -q "Noto Serif CJK" || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null)) ; \
+	  else echo "请以 root 运行或安装 fonts-noto-cjk（PDF 中文字体）"; exit 1; fi; }
+
+# Debian's Chromium for the end-to-end tests (Playwright drives it; no browser is downloaded).
+install-browser:
+	@test -x /usr/bin/chromium || { \
+	  (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); }
+
+migrate: install-python
+	$(MANAGE) migrate --noinput
+
+demo: install-python
+	$(MANAGE) load_demo
+
+serve: install
+	@echo "兴安盟一体化电子政务平台: http://$(HOST):$(PORT)/  (账号见 README.md)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: install-python
+	$(MANAGE) db_worker
+
+test: install install-browser
+	EGOV_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+check: lint test
+
+bench: install
+	@ls bench/*.py | sed 's/^/  /'; echo "run one: $(PY) bench/<name>.py  (see bench/README.md)"
+
+clean:
+	rm -rf $(VENV) $(TOOLS) node_modules var
