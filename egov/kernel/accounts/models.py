@@ -40,18 +40,29 @@ class User(AbstractUser):
     id_number = EncryptedAttribute("id_number_cipher", "id_number_index", purpose="id_number")
     phone = EncryptedAttribute("phone_cipher", "phone_index", purpose="phone")
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]  # AbstractUser declares it as a ClassVar in the stubs
 
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
-        constraints = [
+        constraints = (
             models.UniqueConstraint(
                 fields=["id_number_index"],
                 condition=~models.Q(id_number_index="") & models.Q(kind="person"),
                 name="accounts_user_unique_person_id_number",
             ),
-        ]
+            # A citizen signs in with the phone number, so it must name one citizen account.
+            models.UniqueConstraint(
+                fields=["phone_index"],
+                condition=~models.Q(phone_index="") & models.Q(kind__in=["person", "legal"]),
+                name="accounts_user_unique_citizen_phone",
+            ),
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=~models.Q(uscc="") & models.Q(kind="legal"),
+                name="accounts_user_unique_legal_uscc",
+            ),
+        )
 
     def __str__(self) -> str:
         return self.display_name
@@ -92,5 +103,8 @@ class PasswordHistory(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        ordering = ["-created_at"]  # noqa: RUF012 - a tuple would make Django see a change of Meta options
+        indexes = (models.Index(fields=["user", "-created_at"]),)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
