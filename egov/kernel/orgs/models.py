@@ -6,6 +6,8 @@ indexed prefix query — the scope check behind every permission.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
@@ -23,7 +25,9 @@ class OrgUnit(models.Model):
     code = models.CharField("机构代码", max_length=32, unique=True, help_text="平台内唯一，如 152200-FGW")
     kind = models.CharField("层级类型", max_length=16, choices=OrgKind.choices)
     division_code = models.CharField("行政区划代码", max_length=6, help_text="GB/T 2260，如 152201")
-    parent = models.ForeignKey("self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     path = models.CharField(max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
     sort_order = models.PositiveIntegerField("排序", default=0)
@@ -34,7 +38,7 @@ class OrgUnit(models.Model):
     class Meta:
         verbose_name = "组织机构"
         verbose_name_plural = "组织机构"
-        ordering = ["path"]
+        ordering: ClassVar[list[str]] = ["path"]
 
     def __str__(self) -> str:
         return self.name
@@ -68,7 +72,7 @@ class Position(models.Model):
     class Meta:
         verbose_name = "职务"
         verbose_name_plural = "职务"
-        ordering = ["rank", "name"]
+        ordering: ClassVar[list[str]] = ["rank", "name"]
 
     def __str__(self) -> str:
         return self.name
@@ -86,7 +90,9 @@ class Membership(models.Model):
     class Meta:
         verbose_name = "人员任职"
         verbose_name_plural = "人员任职"
-        constraints = [models.UniqueConstraint(fields=["user", "org_unit"], name="orgs_membership_unique")]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["user", "org_unit"], name="orgs_membership_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.org_unit}"
