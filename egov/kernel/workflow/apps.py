@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,7 @@ class WorkflowConfig(AppConfig):
     name = "egov.kernel.workflow"
     label = "workflow"
     verbose_name = "流程与办件"
+
+    def ready(self) -> None:
+        # SpiffWorkflow logs every task state change at INFO: thousands of lines per case, and measurable time.
+        logging.getLogger("spiff").setLevel(logging.WARNING)

@@ -1,0 +1,117 @@
+"""Demo step "workflow": publish the demo process, add the people its steps need, and start a few cases at
+different steps so the workbench shows real 待办 (run by ``manage.py load_demo`` after orgs and accounts).
+
+Idempotent: people are matched by user name, cases by their demo subject id.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import OutputWrapper
+from django.db import transaction
+
+from egov.kernel.accounts.models import User
+from egov.kernel.orgs.demo import register_demo_step
+from egov.kernel.orgs.models import Membership, OrgUnit, Position
+from egov.kernel.workflow.models import Case
+from egov.kernel.workflow.services import case_start, definition_publish_file, work_item_complete
+
+DEMO_BPMN = Path(__file__).resolve().parent / "processes" / "demo_joint_approval.bpmn"
+OWNER_UNIT = "152221-MZJ"  # 科右前旗民政局: its handler kyqq_mz comes from the accounts demo step
+#: username, name, role, unit, position — the 会签 departments and the owner's leader.
+PEOPLE = (
+    ("meng_fgw", "那日苏", "handler", "152200-FGW", "科员"),
+    ("meng_czj", "高雅琴", "handler", "152200-CZJ", "科员"),
+    ("kyqq_mz_leader", "宝音", "leader", OWNER_UNIT, "局长"),
+)
+#: subject id, title, how many steps to complete (0: at 受理, 1: at 会签, 3: at 领导审批, 4: done)
+CASES = (
+    (1, "城乡低保对象临时救助资金联合审批", 0),
+    (2, "养老服务设施建设补助资金联合审批", 1),
+    (3, "社区综合服务站改造项目联合审批", 3),
+    (4, "困难残疾人生活补贴资金联合审批", 4),
+)
+
+
+def _people() -> int:
+    from egov.kernel.access.models import Role, RoleAssignment
+    from egov.kernel.accounts.services import staff_create
+    from egov.kernel.orgs.demo.accounts import demo_totp_key
+    from egov.kernel.orgs.demo.tree import demo_data
+    from egov.kernel.orgs.services import membership_add
+
+    created = 0
+    for username, name, role, code, position in PEOPLE:
+        unit = OrgUnit.objects.get(code=code)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = staff_create(
+                username=username,
+                real_name=name,
+                password=demo_data()["password"],
+                totp_key_hex=demo_totp_key(username),
+            )
+            created += 1
+        if not Membership.objects.filter(user=user, org_unit=unit).exists():
+            membership_add(
+                user=user, org_unit=unit, position=Position.objects.filter(name=position).first(), is_primary=True
+            )
+        # Bootstrapping only: the system grants the demo role (role_assign needs an acting person).
+        RoleAssignment.objects.get_or_create(user=user, role=Role.objects.get(code=role), org_unit=unit)
+    return created
+
+
+def _advance(case: Case, steps: int, people: dict[str, User]) -> None:
+    by_step = {
+        "accept": people["kyqq_mz"],
+        "review_fgw": people["meng_fgw"],
+        "review_czj": people["meng_czj"],
+        "approve": people["kyqq_mz_leader"],
+    }
+    opinions = {
+        "accept": ("accept", "材料齐全，予以受理"),
+        "review_fgw": ("agree", "符合产业政策，同意"),
+        "review_czj": ("agree", "资金来源已落实，同意"),
+        "approve": ("approve", "同意"),
+    }
+    for _ in range(steps):
+        item = case.work_items.filter(status__in=["open", "claimed"]).order_by("pk").first()
+        if item is None:
+            return
+        outcome, opinion = opinions[item.step]
+        work_item_complete(actor=by_step[item.step], item=item, outcome=outcome, opinion=opinion)
+
+
+def load(stdout: OutputWrapper) -> None:
+    with transaction.atomic():
+        definitions = definition_publish_file(DEMO_BPMN)
+        created_people = _people()
+        people = {
+            user.username: user
+            for user in User.objects.filter(username__in=["kyqq_mz", "citizen", *(row[0] for row in PEOPLE)])
+        }
+        owner = OrgUnit.objects.get(code=OWNER_UNIT)
+        started = 0
+        for subject_id, title, steps in CASES:
+            if Case.objects.filter(subject_type="workflow.demo", subject_id=str(subject_id)).exists():
+                continue
+            case = case_start(
+                actor=people["kyqq_mz"],
+                process_key="demo_joint_approval",
+                org_unit=owner,
+                title=title,
+                applicant=people.get("citizen"),
+                subject_type="workflow.demo",
+                subject_id=subject_id,
+                subject_repr=title,
+                statutory_limit=20,
+                promised_limit=10,
+            )
+            _advance(case, steps, people)
+            started += 1
+    versions = "、".join(f"{d.key} v{d.version}" for d in definitions)
+    stdout.write(f"流程：已发布 {versions}；新增办理人员 {created_people} 名；新增演示办件 {started} 件")
+
+
+register_demo_step("workflow", load)

@@ -1,0 +1,346 @@
+"""Reads for the staff workbench. Only the indexed case tables are queried; no workflow is deserialized."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.kernel.access.policy import has_perm, require
+from egov.kernel.accounts.models import User
+from egov.kernel.errors import NotFound, Rejected
+from egov.kernel.orgs.models import OrgUnit
+from egov.kernel.workflow.models import (
+    ACTIVE_ITEM_STATUSES,
+    Case,
+    ClockEvent,
+    Light,
+    SupervisionRecord,
+    WorkItem,
+    WorkItemStatus,
+)
+
+WorklistKind = Literal["todo", "done", "started", "warned"]
+WORKLIST_KINDS: tuple[WorklistKind, ...] = ("todo", "warned", "done", "started")
+DONE_STATUSES = (WorkItemStatus.COMPLETED, WorkItemStatus.RETURNED, WorkItemStatus.TRANSFERRED)
+MAX_PAGE_SIZE = 100
+
+#: sort key → ORDER BY, per list; the first entry of each is the default.
+SORTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "todo": {"due": ("due_on", "id"), "newest": ("-created_at", "-id"), "oldest": ("created_at", "id")},
+    "warned": {"due": ("due_on", "id"), "newest": ("-created_at", "-id")},
+    "done": {"newest": ("-completed_at", "-id"), "oldest": ("completed_at", "id")},
+    "started": {"newest": ("-started_at", "-id"), "oldest": ("started_at", "id"), "due": ("watch_due_on", "id")},
+}
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    process_key: str = ""
+    org_unit: OrgUnit | None = None
+    light: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+_QUEUES_ATTRIBUTE = "_egov_workflow_queues"
+
+
+def _queues(user: User) -> dict[str, set[int]]:
+    """role code → the unit ids whose queues for that role this user serves (sub-units included when granted).
+
+    Cached on the user object, which Django builds afresh for every request (as the access layer does)."""
+    from egov.kernel.access.models import RoleAssignment
+
+    cached: dict[str, set[int]] | None = getattr(user, _QUEUES_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    queues: dict[str, set[int]] = {}
+    subtree_paths: list[tuple[str, str]] = []
+    now = timezone.now()
+    rows = (
+        RoleAssignment.objects.filter(user_id=user.pk)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .order_by()
+    )
+    for role, unit_id, path, subunits in rows.values_list(
+        "role__code", "org_unit_id", "org_unit__path", "include_subunits"
+    ):
+        queues.setdefault(role, set()).add(unit_id)
+        if subunits:
+            subtree_paths.append((role, path))
+    for role, path in subtree_paths:
+        queues[role].update(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    setattr(user, _QUEUES_ATTRIBUTE, queues)
+    return queues
+
+
+def todo_condition(user: User) -> Q:
+    """Items assigned to the user, plus unclaimed items waiting in any queue the user serves."""
+    condition = Q(assignee_id=user.pk, status__in=ACTIVE_ITEM_STATUSES)
+    for role, unit_ids in _queues(user).items():
+        condition |= Q(
+            assignee__isnull=True, status=WorkItemStatus.OPEN, queue_role=role, queue_org_unit_id__in=sorted(unit_ids)
+        )
+    return condition
+
+
+def _done_condition(user: User) -> Q:
+    return Q(completed_by_id=user.pk, status__in=DONE_STATUSES)
+
+
+def _warned(condition: Q) -> Q:
+    return condition & Q(light__in=[Light.YELLOW, Light.RED])
+
+
+def _bounds(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(since, time.min, tzinfo=tz) if since else None
+    end = datetime.combine(until, time.max, tzinfo=tz) if until else None
+    return start, end
+
+
+def _filtered(queryset: QuerySet[Any], filters: WorklistFilters, *, on_case: bool, date_field: str) -> QuerySet[Any]:
+    prefix = "" if on_case else "case__"
+    if filters.process_key:
+        queryset = queryset.filter(process_key=filters.process_key)
+    if filters.org_unit is not None:
+        queryset = queryset.filter(**{f"{prefix}org_unit": filters.org_unit})
+    if filters.light:
+        if filters.light not in Light.values:
+            raise Rejected("light_invalid", _("监察状态只能是正常、预警或超期"), field="light")
+        queryset = queryset.filter(light=filters.light)
+    start, end = _bounds(filters.since, filters.until)
+    if start:
+        queryset = queryset.filter(**{f"{date_field}__gte": start})
+    if end:
+        queryset = queryset.filter(**{f"{date_field}__lte": end})
+    return queryset
+
+
+def _worklist_query(
+    user: User, kind: str, filters: WorklistFilters | None, sort: str, page: int, page_size: int
+) -> tuple[QuerySet[Any], tuple[str, ...]]:
+    if kind not in SORTS:
+        raise Rejected("worklist_kind", _("未知的列表类型"), field="kind")
+    if sort and sort not in SORTS[kind]:
+        raise Rejected("worklist_sort", _("不支持的排序方式"), field="sort")
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise Rejected(
+            "worklist_page", _("页码须为正整数，每页不超过 %(size)s 条") % {"size": MAX_PAGE_SIZE}, field="page"
+        )
+    order = SORTS[kind][sort] if sort else next(iter(SORTS[kind].values()))
+    filters = filters or WorklistFilters()
+    if kind == "started":
+        queryset = _filtered(
+            Case.objects.filter(started_by_id=user.pk), filters, on_case=True, date_field="started_at"
+        ).select_related("org_unit", "definition")
+        return queryset, order
+    conditions = {"todo": todo_condition, "warned": lambda u: _warned(todo_condition(u)), "done": _done_condition}
+    date_field = "completed_at" if kind == "done" else "created_at"
+    queryset = _filtered(
+        WorkItem.objects.filter(conditions[kind](user)), filters, on_case=False, date_field=date_field
+    ).select_related("case", "org_unit", "assignee", "sent_by")
+    return queryset, order
+
+
+def _page(queryset: QuerySet[Any], order: tuple[str, ...], total: int, page: int, page_size: int) -> list[Any]:
+    offset = (page - 1) * page_size
+    return list(queryset.order_by(*order)[offset : offset + page_size]) if offset < total else []
+
+
+def worklist(
+    user: User,
+    kind: WorklistKind = "todo",
+    *,
+    filters: WorklistFilters | None = None,
+    sort: str = "",
+    page: int = 1,
+    page_size: int = 20,
+) -> tuple[list[Any], int]:
+    """One page of a staff member's list and the total it is a page of.
+
+    todo / warned / done give ``WorkItem`` rows (with ``case``, ``org_unit``, ``assignee`` and ``sent_by``
+    loaded); started gives ``Case`` rows (cases this person started).
+    """
+    queryset, order = _worklist_query(user, kind, filters, sort, page, page_size)
+    total = queryset.count()
+    return _page(queryset, order, total, page, page_size), total
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    rows: list[Any]
+    total: int
+    counts: dict[str, int]
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def worklist_page(
+    user: User,
+    kind: WorklistKind = "todo",
+    *,
+    filters: WorklistFilters | None = None,
+    sort: str = "",
+    page: int = 1,
+    page_size: int = 20,
+) -> WorklistPage:
+    """What the workbench shows: one page of a list plus the badge counts of every list. Without filters
+    the list's total is its badge count, so that is not counted twice."""
+    queryset, order = _worklist_query(user, kind, filters, sort, page, page_size)
+    counts = worklist_counts(user)
+    unfiltered = filters is None or filters == WorklistFilters()
+    total = counts[kind] if unfiltered else queryset.count()
+    return WorklistPage(_page(queryset, order, total, page, page_size), total, counts, page, page_size)
+
+
+def worklist_counts(user: User) -> dict[str, int]:
+    """The badge numbers of every list: one query over the work items, one over the cases."""
+    todo, done = todo_condition(user), _done_condition(user)
+    counts = WorkItem.objects.filter(todo | done).aggregate(
+        todo=Count("id", filter=todo), warned=Count("id", filter=_warned(todo)), done=Count("id", filter=done)
+    )
+    counts["started"] = Case.objects.filter(started_by_id=user.pk).count()
+    return counts
+
+
+# --- one case -----------------------------------------------------------------------------------------
+
+
+def _participated(user: User, case: Case) -> bool:
+    return (
+        WorkItem.objects.filter(case=case)
+        .filter(Q(assignee_id=user.pk) | Q(completed_by_id=user.pk) | Q(sent_by_id=user.pk))
+        .exists()
+        or WorkItem.objects.filter(case=case).filter(todo_condition(user)).exists()
+    )
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if case.applicant_id == user.pk:
+        return True
+    return (
+        has_perm(user, "workflow.view_all", case.org_unit)
+        or has_perm(user, "workflow.handle", case.org_unit)
+        or _participated(user, case)
+    )
+
+
+def case_for_user(user: User, case_number: str) -> Case:
+    """The case if this person may see it: its applicant, a handler or viewer in its unit, or anyone who
+    has (or had) one of its work items. Denials go through the access layer (and its audit)."""
+    case = (
+        Case.objects.select_related("org_unit", "definition", "applicant", "started_by")
+        .filter(number=case_number)
+        .first()
+    )
+    if case is None:
+        raise NotFound("case_not_found", _("办件不存在"))
+    if not can_view_case(user, case):
+        require(user, "workflow.view_all", case.org_unit, target=case)
+    return case
+
+
+def work_item_for_user(user: User, item_id: int) -> WorkItem:
+    item = WorkItem.objects.select_related("case", "case__org_unit", "org_unit", "assignee").filter(pk=item_id).first()
+    if item is None:
+        raise NotFound("work_item_not_found", _("待办不存在"))
+    if not can_view_case(user, item.case):
+        require(user, "workflow.view_all", item.case.org_unit, target=item.case)
+    return item
+
+
+def available_actions(user: User, item: WorkItem) -> set[str]:
+    """Which buttons the case page should offer this person on this item (the services still decide)."""
+    if not item.is_active or item.case.status != "open" or not has_perm(user, "workflow.handle", item.org_unit):
+        return {"withdraw"} if item.is_active and item.sent_by_id == user.pk and item.opened_at is None else set()
+    actions: set[str] = set()
+    mine = item.assignee_id == user.pk
+    queued_to_me = (
+        item.assignee_id is None and WorkItem.objects.filter(pk=item.pk).filter(todo_condition(user)).exists()
+    )
+    if queued_to_me:
+        actions |= {"claim", "complete", "return", "transfer"}
+    if mine:
+        actions |= {"complete", "return", "transfer", "delegate"}
+        if item.status == WorkItemStatus.CLAIMED and item.queue_org_unit_id is not None:
+            actions.add("unclaim")
+    if item.sent_by_id == user.pk and item.opened_at is None:
+        actions.add("withdraw")
+    return actions
+
+
+def returnable_steps(case: Case) -> list[tuple[str, str]]:
+    """Steps the case already passed (退回 targets) as (step, title), most recent first."""
+    seen: dict[str, str] = {}
+    rows = WorkItem.objects.filter(case=case, status=WorkItemStatus.COMPLETED).order_by("-completed_at", "-pk")
+    for step, title in rows.values_list("step", "title"):
+        seen.setdefault(step, title)
+    return list(seen.items())
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: Literal["item", "clock", "supervision"]
+    title: str
+    actor: str
+    detail: str
+    obj: Any
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Steps, clock events and 督办 merged in time order: the case's full history on one page."""
+    entries: list[TimelineEntry] = []
+    items = WorkItem.objects.filter(case=case).select_related("completed_by", "assignee", "org_unit")
+    for item in items:
+        who = item.completed_by or item.assignee
+        label = f"{item.title}（{item.get_status_display()}）"
+        detail = "；".join(part for part in (item.outcome, item.opinion) if part)
+        entries.append(
+            TimelineEntry(
+                item.completed_at or item.created_at, "item", label, who.display_name if who else "", detail, item
+            )
+        )
+    for event in ClockEvent.objects.filter(case=case).select_related("actor", "approved_by"):
+        parts = [event.reason]
+        if event.days:
+            parts.append(f"{event.days}{event.get_unit_display()}")
+        if event.approved_by:
+            parts.append(f"批准人：{event.approved_by.display_name}")
+        if event.due_on_after:
+            parts.append(f"到期日：{event.due_on_after:%Y-%m-%d}")
+        entries.append(
+            TimelineEntry(
+                event.at,
+                "clock",
+                event.get_kind_display(),
+                event.actor.display_name if event.actor else "",
+                "；".join(part for part in parts if part),
+                event,
+            )
+        )
+    for record in SupervisionRecord.objects.filter(case=case).select_related("by"):
+        entries.append(
+            TimelineEntry(
+                record.at,
+                "supervision",
+                record.get_level_display(),
+                record.by.display_name if record.by else "系统",
+                record.note,
+                record,
+            )
+        )
+    entries.sort(key=lambda entry: (entry.at, entry.kind))
+    return entries

@@ -1,0 +1,17 @@
+"""Background jobs of the workflow app (django-tasks: database backend, immediate in tests)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from egov.kernel.workflow import services
+
+
+@task()
+def supervision_sweep() -> dict[str, int]:
+    """电子监察: recompute the lights of every open case and step; schedule it every few minutes (cron:
+    ``manage.py workflow_supervise --enqueue``) or at least daily after midnight."""
+    result = services.supervision_sweep()
+    return {f"cases_{light}": len(ids) for light, ids in result.cases.items()} | {
+        f"items_{light}": len(ids) for light, ids in result.items.items()
+    }
