@@ -1,0 +1,191 @@
+"""Reading the index: ``search()`` and the highlighting of snippets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from egov.kernel.errors import Rejected
+from egov.kernel.search import text
+from egov.kernel.search.backends import current_backend, density_score
+from egov.kernel.search.models import SearchDocument
+from egov.kernel.search.suggest import suggest
+
+MAX_QUERY_LENGTH = 100
+MAX_PAGE_SIZE = 50
+MAX_PAGE = 1000
+SNIPPET_LENGTH = 120
+SORTS = ("relevance", "date")
+_FACET_KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+Sort = Literal["relevance", "date"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    type: str
+    id: str
+    title: str
+    title_html: SafeString
+    url: str
+    snippet_html: SafeString
+    date: dt.datetime | None
+    site: str
+    facets: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    total: int
+    hits: list[Hit]
+    page: int
+    page_size: int
+    #: {"type": {...}, "site": {...}, "year": {...}, "validity": {...}} over the matches with the filters applied.
+    facet_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return (self.total + self.page_size - 1) // self.page_size
+
+
+def _check(query: str, sort: str, page: int, page_size: int, facets: dict[str, str] | None) -> None:
+    if len(query) > MAX_QUERY_LENGTH:
+        raise Rejected("query_too_long", f"检索词不能超过 {MAX_QUERY_LENGTH} 个字", field="q")
+    if sort not in SORTS:
+        raise Rejected("bad_sort", "排序方式只能是按相关度或按日期", field="sort")
+    if not 1 <= page <= MAX_PAGE:
+        raise Rejected("bad_page", f"页码应为 1 到 {MAX_PAGE} 之间的整数", field="page")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise Rejected("bad_page_size", f"每页条数应为 1 到 {MAX_PAGE_SIZE} 之间的整数", field="page_size")
+    for key in facets or {}:
+        if not _FACET_KEY.match(key):
+            raise Rejected("bad_facet", "筛选条件不正确", field="facets")
+
+
+def search(
+    query: str,
+    *,
+    types: list[str] | None = None,
+    site: str | None = None,
+    year: int | None = None,
+    facets: dict[str, str] | None = None,
+    sort: Sort | str = "relevance",
+    page: int = 1,
+    page_size: int = 10,
+) -> SearchResults:
+    """Full-text search over the public index. Every query word must occur (AND); an empty query lists the
+    filtered documents newest first. Raises ``Rejected`` with a Chinese message for bad input."""
+    query = (query or "").strip()
+    _check(query, sort, page, page_size, facets)
+    groups = text.query_terms(query) if query else []
+    suggestion = suggest(query) if query else None
+    if query and not groups:  # only punctuation or symbols: nothing can match
+        return SearchResults(total=0, hits=[], page=page, page_size=page_size, suggestion=suggestion)
+
+    filtered = SearchDocument.objects.all()
+    if types:
+        filtered = filtered.filter(object_type__in=types)
+    if site:
+        filtered = filtered.filter(site=site)
+    if year:
+        filtered = filtered.filter(year=year)
+    for key, value in (facets or {}).items():
+        filtered = filtered.filter(**{f"facets__{key}": value})
+    backend = current_backend()
+    join, where, rank, params = "", "1 = 1", "0", []
+    if groups:
+        match = backend.match(groups)
+        join, where, rank = match.join, match.where, match.rank
+        params = [*match.join_params, *match.where_params]
+    if filtered.query.where:
+        filter_sql, filter_params = filtered.values("id").query.sql_with_params()
+        where = f"{where} AND d.id IN ({filter_sql})"
+        params = [*params, *filter_params]
+    by_relevance = sort == "relevance" and bool(groups)
+    offset = (page - 1) * page_size
+    # SQLite re-orders the best ``shortlist`` matches (see SQLiteBackend); the page is cut from them here.
+    shortlisted = by_relevance and offset < backend.shortlist
+    limit, skip = (backend.shortlist, 0) if shortlisted else (page_size, offset)
+    order = ("score, " if by_relevance else "") + "published DESC NULLS LAST, id DESC"
+    # One statement: the matches are found once, then counted by facet and cut into the requested page.
+    sql = f"""
+        WITH m AS MATERIALIZED (
+            SELECT d.id, d.object_type, d.site, d.year, {backend.validity_sql} AS validity, d.published,
+                   {rank if by_relevance else "0"} AS score
+            FROM {SearchDocument._meta.db_table} d {join} WHERE {where}
+        )
+        SELECT 0, object_type, site, year, validity, COUNT(*), 0 FROM m GROUP BY object_type, site, year, validity
+        UNION ALL
+        SELECT 1, NULL, NULL, NULL, NULL, id, position FROM (
+            SELECT id, ROW_NUMBER() OVER (ORDER BY {order}) AS position FROM m ORDER BY {order} LIMIT %s OFFSET %s
+        ) AS page_rows
+    """  # noqa: S608 — only fixed SQL pieces are formatted in; every value is a bound parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, skip])
+        rows = cursor.fetchall()
+    facet_rows = [row[1:6] for row in rows if row[0] == 0]
+    total = sum(row[4] for row in facet_rows)
+    ids = [row[5] for row in sorted((row for row in rows if row[0] == 1), key=lambda row: row[6])]
+    if shortlisted:
+        tokens = dict(SearchDocument.objects.filter(id__in=ids).values_list("id", "tokens"))
+        ids.sort(key=lambda pk: -density_score(tokens[pk], groups))  # stable: bm25 order breaks ties
+        ids = ids[offset : offset + page_size]
+    documents = SearchDocument.objects.in_bulk(ids)
+    words = sorted({w for group in groups for alternative in group for w in alternative}, key=len, reverse=True)
+    hits = [_hit(documents[pk], words) for pk in ids if pk in documents]
+    return SearchResults(
+        total=total,
+        hits=hits,
+        page=page,
+        page_size=page_size,
+        facet_counts=_facet_counts(facet_rows),
+        suggestion=suggestion,
+    )
+
+
+def _facet_counts(rows: list[tuple[Any, ...]]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {"type": {}, "site": {}, "year": {}, "validity": {}}
+    for object_type, site, year, validity, count in rows:
+        for name, value in (("type", object_type), ("site", site), ("year", year), ("validity", validity)):
+            if value not in (None, ""):
+                counts[name][str(value)] = counts[name].get(str(value), 0) + count
+    return counts
+
+
+def _hit(document: SearchDocument, words: list[str]) -> Hit:
+    return Hit(
+        type=document.object_type,
+        id=document.object_id,
+        title=document.title,
+        title_html=highlight(document.title, words, length=len(document.title)),
+        url=document.url,
+        snippet_html=highlight(document.body or document.title, words),
+        date=document.published,
+        site=document.site,
+        facets=document.facets,
+    )
+
+
+def highlight(content: str, words: list[str], *, length: int = SNIPPET_LENGTH) -> SafeString:
+    """An excerpt of ``content`` around the first query word, HTML-escaped, the words wrapped in <mark>."""
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    first = pattern.search(content) if pattern else None
+    start = max(0, first.start() - length // 4) if first and len(content) > length else 0
+    excerpt = content[start : start + length]
+    parts: list[str] = ["…"] if start > 0 else []
+    position = 0
+    for found in pattern.finditer(excerpt) if pattern else []:
+        parts.append(escape(excerpt[position : found.start()]))
+        parts.append(f"<mark>{escape(found.group())}</mark>")
+        position = found.end()
+    parts.append(escape(excerpt[position:]))
+    if start + length < len(content):
+        parts.append("…")
+    return mark_safe("".join(parts))  # noqa: S308 — every piece of content is escaped above
