@@ -15,7 +15,7 @@ VENDOR := var/vendor
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install install-python install-assets install-fonts install-browser lint check migrate demo serve worker bench clean
+.PHONY: totp run test install install-python install-assets install-fonts install-browser lint check migrate demo serve worker bench clean
 
 run: install migrate demo serve
 
@@ -43,12 +43,14 @@ $(VENDOR)/.copied: node_modules/.installed scripts/vendor_assets.sh
 
 install-assets: $(VENDOR)/.copied
 
-# A CJK font for PDFs (WeasyPrint): Debian's Noto CJK. Installed once, only where it is missing.
+# Fonts: Noto CJK for PDFs (WeasyPrint) and Noto Sans Mongolian for traditional Mongolian script (Debian
+# packages, installed once where missing).
 install-fonts:
-	@fc-list 2>/dev/null | grep -q "Noto Serif CJK" || { \
+	@fc-list 2>/dev/null | grep -q "Noto Serif CJK" && fc-list 2>/dev/null | grep -q "Noto Sans Mongolian" || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null)) ; \
-	  else echo "请以 root 运行或安装 fonts-noto-cjk（PDF 中文字体）"; exit 1; fi; }
+	    (apt-get install -y -qq fonts-noto-cjk fonts-noto-core >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk fonts-noto-core >/dev/null)) ; \
+	  else echo "请以 root 运行，或先安装 fonts-noto-cjk fonts-noto-core（PDF 中文字体与蒙古文字体）"; exit 1; fi; }
 
 # Debian's Chromium for the end-to-end tests (Playwright drives it; no browser is downloaded).
 install-browser:
@@ -64,6 +66,10 @@ demo: install-python
 serve: install
 	@echo "兴安盟一体化电子政务平台: http://$(HOST):$(PORT)/  (账号见 README.md)"
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The current TOTP code of a demo staff account: make totp USER=kyqq_mz
+totp: install-python
+	@$(MANAGE) demo_totp $(USER)
 
 worker: install-python
 	$(MANAGE) db_worker

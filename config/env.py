@@ -28,8 +28,10 @@ VARIABLES: dict[str, Variable] = {
         Variable("EGOV_ENV", "development", "development | test | production; production refuses unsafe defaults"),
         Variable("EGOV_ZONE", "all", "public (extranet) | office (intranet) | all (demo: both URL sets)"),
         Variable("SECRET_KEY", None, "Django secret key; required in production", secret=True),
-        Variable("EGOV_DATA_KEY", None, "hex-encoded 128-bit SM4 key for personal data at rest; required in production", secret=True),
-        Variable("EGOV_INDEX_KEY", None, "hex-encoded key for the blind index (HMAC-SM3); required in production", secret=True),
+        Variable(
+            "EGOV_DATA_KEY", None, "hex-encoded 128-bit SM4 key for personal data at rest; required in production", True
+        ),
+        Variable("EGOV_INDEX_KEY", None, "hex-encoded blind index key (HMAC-SM3); required in production", True),
         Variable("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver", "comma-separated host names served"),
         Variable("CSRF_TRUSTED_ORIGINS", "", "comma-separated origins (https://www.xam.gov.cn) behind a proxy"),
         Variable("DATABASE_URL", "", "e.g. postgres://user@127.0.0.1:5432/egov; empty = embedded SQLite in var/"),

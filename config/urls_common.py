@@ -1,4 +1,5 @@
-"""URL patterns shared by both zones."""
+"""URL patterns shared by both zones, and the Chinese error pages. Django reads handler403/404/500 from the
+root URLconf, so each zone module imports them from here."""
 
 from django.urls import include, path
 
@@ -8,3 +9,7 @@ common_urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler403 = "egov.web.views.permission_denied"
+handler404 = "egov.web.views.page_not_found"
+handler500 = "egov.web.views.server_error"

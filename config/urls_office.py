@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 
-from config.urls_common import common_urlpatterns
+from config.urls_common import common_urlpatterns, handler403, handler404, handler500  # noqa: F401
 from config.zones import app_patterns
 from egov.api.office import api as office_api
 

@@ -1,9 +1,10 @@
 """Public zone (extranet): portal, citizen accounts and services, public APIs."""
 
-from config.urls_common import common_urlpatterns
+from django.urls import path
+
+from config.urls_common import common_urlpatterns, handler403, handler404, handler500  # noqa: F401
 from config.zones import app_patterns
 from egov.api.public import api as public_api
-from django.urls import path
 
 urlpatterns = [
     *common_urlpatterns,

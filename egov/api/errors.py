@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError as NinjaValidationError
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
 
+from egov.kernel.access.policy import AccessDenied, record_denial
 from egov.kernel.errors import Rejected
 
 
@@ -18,6 +20,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        if isinstance(exc, AccessDenied):
+            record_denial(exc)  # the endpoint's transaction has rolled back; the denial must still be logged
         message = str(exc) or "您没有执行此操作的权限"
         return api.create_response(request, {"error": {"code": "permission_denied", "message": message}}, status=403)
 

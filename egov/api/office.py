@@ -10,6 +10,6 @@ api = NinjaAPI(
     version="1.0",
     urls_namespace="api-office",
     auth=django_auth,
-    description="政务内网接口，需登录。错误以 JSON 返回：{\"error\": {\"code\", \"message\"}}。",
+    description='政务内网接口，需登录。错误以 JSON 返回：{"error": {"code", "message"}}。',
 )
 install_error_handlers(api)

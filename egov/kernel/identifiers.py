@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -39,7 +40,7 @@ def validate_resident_id(value: str) -> str:
         dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError("身份证号码中的出生日期不存在", code="id_birthdate") from None
-    if int(number[6:10]) < 1900 or dt.date(int(number[6:10]), 1, 1) > dt.date.today():
+    if int(number[6:10]) < 1900 or dt.date(int(number[6:10]), 1, 1) > timezone.localdate():
         raise ValidationError("身份证号码中的出生日期不合理", code="id_birthdate")
     if resident_id_check_char(number[:17]) != number[17]:
         raise ValidationError("身份证号码校验位不正确", code="id_checksum")

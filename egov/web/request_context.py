@@ -13,7 +13,7 @@ class RequestInfo:
     user_agent: str = ""
 
 
-_current: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar("egov_request", default=RequestInfo())
+_current: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar("egov_request", default=RequestInfo())  # noqa: B039 - frozen dataclass, immutable
 
 
 def current_request_info() -> RequestInfo:
