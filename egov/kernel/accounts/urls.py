@@ -22,4 +22,5 @@ office_urlpatterns = [
     path("office/logout/", views.logout_view, name="office_logout"),
     path("office/password/", views.office_password_view, name="office_password"),
     path("office/sign-out-everywhere/", views.office_sign_out_everywhere_view, name="office_sign_out_everywhere"),
+    path("office/people/<int:user_id>/reveal/<str:field>/", views.reveal_view, name="reveal"),
 ]

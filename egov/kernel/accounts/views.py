@@ -401,3 +401,28 @@ def office_enroll_view(request: HttpRequest) -> HttpResponse:
         "secret": base64.b32encode(device.bin_key).decode(),
     }
     return render(request, "accounts/office_enroll.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@never_cache
+@login_required(login_url="accounts:office_login")
+def reveal_view(request: HttpRequest, user_id: int, field: str) -> HttpResponse:
+    """Show one person's full ID or phone number to staff allowed to see it (the service audits every reveal;
+    a refusal is a 403 page and an audit entry). With htmx the masked value is swapped in place."""
+    subject = User.objects.filter(pk=user_id).first()
+    if subject is None or not _me(request).is_staff_member:
+        return render(request, "web/404.html", {"base_template": "web/office_base.html"}, status=404)
+    try:
+        value = services.reveal_personal_data(actor=_me(request), user=subject, field=field)
+    except Rejected as exc:
+        context = {"base_template": "web/office_base.html", "message": exc.message}
+        return render(request, "web/404.html", context, status=404)
+    context = {
+        "subject": subject,
+        "field": field,
+        "value": value,
+        "next": _safe_next(request, reverse("web:office_home")),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "accounts/includes/revealed_value.html", context)
+    return render(request, "accounts/reveal.html", context)

@@ -83,11 +83,14 @@ def _lock_head() -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is not None:
         return head
-    if AuditEntry.objects.exists():
+    # Empty log: concurrent first writers all try to create the head; one insert wins, the rest wait on its lock
+    # and then see the head as the winner committed it.
+    AuditChainHead.objects.bulk_create([AuditChainHead(pk=1, last_id=0, last_hash=GENESIS_HASH)], ignore_conflicts=True)
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    if head.last_id == 0 and AuditEntry.objects.exists():
         # Someone removed the head of a non-empty chain: writing on would hide what happened.
         raise RuntimeError("审计链头记录缺失，请运行 manage.py audit_verify 并联系安全管理员")
-    AuditChainHead.objects.bulk_create([AuditChainHead(pk=1, last_id=0, last_hash=GENESIS_HASH)], ignore_conflicts=True)
-    return AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def audit_record(
