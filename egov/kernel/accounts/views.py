@@ -415,8 +415,8 @@ def reveal_view(request: HttpRequest, user_id: int, field: str) -> HttpResponse:
     try:
         value = services.reveal_personal_data(actor=_me(request), user=subject, field=field)
     except Rejected as exc:
-        context = {"base_template": "web/office_base.html", "message": exc.message}
-        return render(request, "web/404.html", context, status=404)
+        refusal = {"base_template": "web/office_base.html", "message": exc.message}
+        return render(request, "web/404.html", refusal, status=404)
     context = {
         "subject": subject,
         "field": field,
