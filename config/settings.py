@@ -42,7 +42,7 @@ KERNEL_APPS = [
     "egov.kernel.files",
     "egov.kernel.search",
 ]
-DOMAIN_APPS: list[str] = []
+DOMAIN_APPS: list[str] = ["egov.domain.services", "egov.domain.data"]
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",

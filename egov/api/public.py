@@ -15,3 +15,7 @@ install_error_handlers(api)
 from egov.kernel.search.api import router as search_router  # noqa: E402
 
 api.add_router("/search", search_router)
+
+from egov.domain.services.api import router as services_router  # noqa: E402
+
+api.add_router("/services", services_router)
