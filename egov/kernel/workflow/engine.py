@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -33,9 +33,10 @@ class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
     """Serializes a workflow without its spec and restores it onto the cached spec of its definition."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct = super().to_dict(workflow)
-        dct.pop("spec")
-        dct.pop("subprocess_specs")
+        # BpmnWorkflowConverter.to_dict minus the spec and subprocess specs (never converted, not just dropped).
+        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
     def from_dict(self, dct: dict[str, Any], **kwargs: Any) -> BpmnWorkflow:

@@ -101,8 +101,18 @@ def definition_publish_file(path: Path | str, *, number_prefix: str = "XA") -> l
     )
 
 
+#: The BPMN / DMN text is only needed to parse a definition the engine has not cached yet (a deferred field
+#: loads on first access), so moving a case does not ship it from the database every time.
+_DEFINITION_TEXT = ("bpmn_xml", "dmn_xml")
+
+
 def _latest_definition(process_key: str) -> ProcessDefinition:
-    definition = ProcessDefinition.objects.filter(key=process_key, is_published=True).order_by("-version").first()
+    definition = (
+        ProcessDefinition.objects.filter(key=process_key, is_published=True)
+        .defer(*_DEFINITION_TEXT)
+        .order_by("-version")
+        .first()
+    )
     if definition is None:
         raise NotFound("process_not_found", _("流程“%(key)s”尚未发布") % {"key": process_key})
     return definition
@@ -136,13 +146,21 @@ class _Target:
     assignee: User | None
 
 
-def _resolve_queue(case: Case, queue: str) -> _Target:
-    """Read a step's ``queue`` property: owner:<role> | unit:<org code>:<role> | starter."""
+def _queue_units(queues: Iterable[str]) -> dict[str, OrgUnit]:
+    """The units named by ``unit:<org code>:<role>`` queues, read in one query (会签 steps name several)."""
+    codes = {parts[1] for parts in (queue.split(":") for queue in queues) if parts[0] == "unit" and len(parts) == 3}
+    return {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)} if codes else {}
+
+
+def _resolve_queue(case: Case, queue: str, units: dict[str, OrgUnit] | None = None) -> _Target:
+    """Read a step's ``queue`` property: owner:<role> | unit:<org code>:<role> | starter.
+
+    ``units`` are the named units already read by ``_queue_units``."""
     parts = (queue or "owner:handler").split(":")
     if parts[0] == "owner" and len(parts) == 2:
         return _Target(case.org_unit, parts[1], None)
     if parts[0] == "unit" and len(parts) == 3:
-        unit = OrgUnit.objects.filter(code=parts[1]).first()
+        unit = units.get(parts[1]) if units is not None else OrgUnit.objects.filter(code=parts[1]).first()
         if unit is None:
             raise Rejected(
                 "queue_unit_missing", _("流程配置的办理机构“%(code)s”不存在，请联系管理员") % {"code": parts[1]}
@@ -198,9 +216,47 @@ def _notify_on_commit(recipients: Sequence[User], event: str, context: dict[str,
     transaction.on_commit(partial(_send, list(recipients), event, context, related))
 
 
+@dataclass(frozen=True)
+class _Assignment:
+    """Whom an item went to, captured when the transition happened (the item may change before commit)."""
+
+    item: WorkItem
+    assignee: User | None
+    queue_org_unit: OrgUnit | None
+    queue_role: str
+    context: dict[str, Any]
+
+
+def _send_assigned(assignments: list[_Assignment]) -> None:
+    """Resolve the queues only now, after the commit (outside the case and audit locks), and store all the
+    messages of one transition in one transaction: one commit instead of one per item."""
+    members: dict[tuple[int, str], list[User]] = {}
+    with transaction.atomic():
+        for sent in assignments:
+            recipients: list[User] = []
+            if sent.assignee is not None:
+                recipients = [sent.assignee]
+            elif sent.queue_org_unit is not None:
+                key = (sent.queue_org_unit.pk, sent.queue_role)
+                if key not in members:
+                    members[key] = list(queue_members(sent.queue_org_unit, sent.queue_role))
+                recipients = members[key]
+            _send(recipients, "workflow.item_assigned", sent.context, sent.item)
+
+
 def _notify_assigned(items: Iterable[WorkItem]) -> None:
-    for item in items:
-        _notify_on_commit(item_recipients(item), "workflow.item_assigned", _item_context(item), item)
+    assignments = [
+        _Assignment(
+            item=item,
+            assignee=item.assignee if item.assignee_id is not None else None,
+            queue_org_unit=item.queue_org_unit,
+            queue_role=item.queue_role,
+            context=_item_context(item),
+        )
+        for item in items
+    ]
+    if assignments:
+        transaction.on_commit(partial(_send_assigned, assignments))
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -232,7 +288,12 @@ def _next_number(prefix: str, year: int) -> str:
 
 def _lock_case(case: Case) -> Case:
     try:
-        return Case.objects.select_for_update(of=("self",)).select_related("org_unit", "definition").get(pk=case.pk)
+        return (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("org_unit", "definition")
+            .defer(*(f"definition__{name}" for name in _DEFINITION_TEXT))
+            .get(pk=case.pk)
+        )
     except Case.DoesNotExist as exc:
         raise NotFound("case_not_found", _("办件不存在")) from exc
 
@@ -246,6 +307,22 @@ def _lock_item(item: WorkItem) -> tuple[Case, WorkItem]:
     )
     locked.case = case
     return case, locked
+
+
+def _lock_item_with_siblings(item: WorkItem) -> tuple[Case, WorkItem, list[WorkItem]]:
+    """``_lock_item`` plus the case's other open items in the same statement (completing a step needs both)."""
+    case = _lock_case(item.case)
+    rows = list(
+        WorkItem.objects.select_for_update(of=("self",))
+        .filter(Q(pk=item.pk) | Q(case=case, status__in=ACTIVE_ITEM_STATUSES))
+        .select_related("org_unit", "queue_org_unit", "assignee", "completed_by")
+    )
+    locked = next((row for row in rows if row.pk == item.pk), None)
+    if locked is None:
+        raise WorkItem.DoesNotExist("WorkItem matching query does not exist.")
+    for row in rows:
+        row.case = case
+    return case, locked, [row for row in rows if row.pk != item.pk]
 
 
 def _active_items(case: Case) -> list[WorkItem]:
@@ -328,22 +405,26 @@ def _sync_items(
     previous: WorkItem | None,
     assign_to: dict[str, User] | None = None,
     today: date,
+    ready_steps: list[engine.StepSpec] | None = None,
+    active: list[WorkItem] | None = None,
 ) -> list[WorkItem]:
     """Make the open work items mirror the workflow's ready user tasks; returns the items created.
 
-    ``assign_to`` maps a step to the person it goes back to (退回 / 撤回 return to whoever did it)."""
-    ready = {step.task_id: step for step in engine.ready_steps(workflow)}
-    active = _active_items(case)
+    ``assign_to`` maps a step to the person it goes back to (退回 / 撤回 return to whoever did it).
+    A new case passes ``active=[]`` (it has no items to lock) and the ``ready_steps`` it already computed."""
+    ready = {step.task_id: step for step in (engine.ready_steps(workflow) if ready_steps is None else ready_steps)}
+    active = _active_items(case) if active is None else active
     stale = [item.pk for item in active if item.task_id not in ready]
     if stale:
         WorkItem.objects.filter(pk__in=stale).update(status=WorkItemStatus.CANCELLED, version=F("version") + 1)
     existing = {item.task_id for item in active}
+    units = _queue_units(step.queue for task_id, step in ready.items() if task_id not in existing)
     created = []
     for task_id, step in ready.items():
         if task_id in existing:
             continue
         person = (assign_to or {}).get(step.step)
-        queue = _resolve_queue(case, step.queue)
+        queue = _resolve_queue(case, step.queue, units)
         target = _Target(queue.org_unit, "", person) if person is not None else queue
         created.append(_new_item(case, step, target, today=today, previous=previous, sent_by=actor))
     WorkItem.objects.bulk_create(created)
@@ -435,12 +516,13 @@ def case_start(
     )
     clock.refresh_case(case, [], today)
     workflow = engine.new_workflow(definition, case.data)
-    case.current_steps = "、".join(step.title for step in engine.ready_steps(workflow))[:300]
+    steps = engine.ready_steps(workflow)
+    case.current_steps = "、".join(step.title for step in steps)[:300]
     case.state = engine.dump(workflow)
     case.number = _next_number(definition.number_prefix, today.year)
     case.save()
     ClockEvent.objects.create(case=case, kind=ClockKind.START, on=started_on, actor=actor, due_on_after=case.due_on)
-    created = _sync_items(case, workflow, actor=None, previous=None, today=today)
+    created = _sync_items(case, workflow, actor=None, previous=None, today=today, ready_steps=steps, active=[])
     if engine.is_completed(workflow):
         _save_workflow(case, workflow, actor=actor)
         _notify_completed(case)
@@ -541,7 +623,7 @@ def work_item_complete(
     expected_version: int | None = None,
 ) -> WorkItem:
     """Finish a step with an outcome (gateways route on ``outcome``) and an opinion (意见)."""
-    case, item = _lock_item(item)
+    case, item, siblings = _lock_item_with_siblings(item)
     _ensure_open(item, expected_version=expected_version)
     _require_handler(actor, item)
     _ensure_case_running(case)
@@ -560,8 +642,9 @@ def work_item_complete(
     item.completed_at = now
     item.opened_at = item.opened_at or now
     item.version += 1
-    item.save()
-    created = _sync_items(case, workflow, actor=actor, previous=item, today=_today())
+    changed = ["status", "outcome", "opinion", "assignee", "completed_by", "completed_at", "opened_at", "version"]
+    item.save(update_fields=changed)
+    created = _sync_items(case, workflow, actor=actor, previous=item, today=_today(), active=siblings)
     finished = _save_workflow(case, workflow, actor=actor)
     audit_record(
         actor=actor,

@@ -1,0 +1,104 @@
+"""How much database work the hot path does (start a case, complete its first step), counted in queries rather
+than timed: the throughput target (bench/workflow_throughput.py) depends on these transactions staying short."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+
+from egov.kernel.notify.models import Message
+from egov.kernel.workflow import engine
+from egov.kernel.workflow.models import Case, WorkItem
+from egov.kernel.workflow.services import case_start, work_item_complete
+from egov.kernel.workflow.tests.conftest import World
+
+
+def _start(world: World) -> Case:
+    return case_start(
+        actor=world.handler,
+        process_key="demo_joint_approval",
+        org_unit=world.qianqi,
+        title="某企业固定资产投资项目联合审批",
+        statutory_limit=20,
+        promised_limit=10,
+    )
+
+
+def _statements(queries: CaptureQueriesContext) -> list[str]:
+    """The SQL run, without the savepoints of nested atomic blocks (the test itself runs in a transaction)."""
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+def _summary(statements: list[str]) -> str:
+    return "\n".join(sql[:100] for sql in statements)
+
+
+@pytest.mark.django_db
+def test_starting_a_case_runs_nine_statements_in_its_transaction(world: World, django_capture_on_commit_callbacks):
+    # given the demo process, published and parsed once
+    _start(world)
+
+    # when a case starts (the commit callbacks are held back, as they run only after the commit)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, CaptureQueriesContext(connection) as queries:
+        case = _start(world)
+
+    # then: definition, number (select + update), case, clock event, work item, audit (head, entry, head)
+    statements = _statements(queries)
+    assert len(statements) == 9, _summary(statements)
+    assert not any(sql.startswith('SELECT "workflow_workitem"') for sql in statements)  # a new case has none
+    assert not any("accounts_user" in sql for sql in statements)  # queue members are read after the commit
+    assert len(callbacks) == 1
+    assert case.work_items.get().step == "accept"
+
+
+@pytest.mark.django_db
+def test_completing_the_first_step_runs_ten_statements_and_notifies_both_queues_after_commit(
+    world: World, django_capture_on_commit_callbacks
+):
+    # given a started case
+    accept = _start(world).work_items.get(step="accept")
+
+    # when it is accepted (会签 opens two queues)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, CaptureQueriesContext(connection) as queries:
+        work_item_complete(actor=world.handler, item=accept, outcome="accept", opinion="材料齐全，予以受理")
+
+    # then: case lock, item and its open siblings in one lock, queue check, item, both named units in one
+    # query, the new items in one insert, case, audit (head, entry, head)
+    statements = _statements(queries)
+    assert len(statements) == 10, _summary(statements)
+    assert not Message.objects.filter(event="workflow.item_assigned").exists()
+
+    # and once committed, each department's handler gets one message
+    for callback in callbacks:
+        callback()
+    for person, unit in ((world.fgw_handler, world.fgw), (world.czj_handler, world.czj)):
+        item = WorkItem.objects.get(case=accept.case, queue_org_unit=unit)
+        inbox = Message.objects.filter(recipient=person, event="workflow.item_assigned", channel="inapp")
+        assert list(inbox.values_list("related_id", flat=True)) == [str(item.pk)]
+
+
+@pytest.mark.django_db
+def test_stored_state_is_the_full_serialization_without_the_spec(world: World) -> None:
+    # given a workflow waiting in the 会签 branches
+    workflow = engine.new_workflow(world.definition, {})
+    (accept,) = engine.ready_steps(workflow)
+    engine.complete(workflow, accept.task_id, {"outcome": "accept", "opinion": ""})
+
+    # when it is dumped (the spec is never converted) and when it is fully converted by SpiffWorkflow
+    state = engine.dump(workflow)
+    converter = engine._SpecFreeWorkflowConverter(BpmnWorkflow, engine._SERIALIZER.registry)
+    engine._SERIALIZER.registry._encoder_mode = True
+    try:
+        full = BpmnWorkflowConverter.to_dict(converter, workflow)
+    finally:
+        engine._SERIALIZER.registry._encoder_mode = False
+
+    # then the stored state is the full one minus the two spec entries, and it loads back to the same steps
+    del full["spec"], full["subprocess_specs"]
+    added_by_the_registry = {"typename": "BpmnWorkflow", engine._SERIALIZER.VERSION_KEY: engine._SERIALIZER.VERSION}
+    assert state == {**full, **added_by_the_registry}
+    restored = engine.load(world.definition, state)
+    assert [step.step for step in engine.ready_steps(restored)] == ["review_fgw", "review_czj"]
