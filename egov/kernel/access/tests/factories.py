@@ -1,47 +1,17 @@
-"""Factories for the access tests (the orgs and accounts apps had none yet when these were written)."""
+"""The role assignment factory of the project's tests (other apps re-export it), with org units and users
+re-exported from the orgs and accounts test factories."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import factory
 
 from egov.kernel.access.models import Role, RoleAssignment
-from egov.kernel.accounts.models import User, UserKind
-from egov.kernel.orgs.models import OrgKind, OrgUnit
-from egov.kernel.orgs.services import org_unit_create
+from egov.kernel.accounts.models import User
+from egov.kernel.accounts.tests.factories import StaffFactory, UserFactory
+from egov.kernel.orgs.models import OrgUnit
+from egov.kernel.orgs.tests.factories import OrgUnitFactory
 
-
-class OrgUnitFactory(factory.Factory[OrgUnit]):
-    """Built through ``org_unit_create`` so ``path`` and ``depth`` are what production computes."""
-
-    class Meta:
-        model = OrgUnit
-
-    name = factory.Sequence(lambda n: f"测试机构{n}")
-    code = factory.Sequence(lambda n: f"TEST-{n:04d}")
-    kind = OrgKind.DEPARTMENT
-    division_code = "152200"
-    parent = None
-
-    @classmethod
-    def _create(cls, model_class: type[OrgUnit], *args: Any, **kwargs: Any) -> OrgUnit:
-        return org_unit_create(**kwargs)
-
-    @classmethod
-    def _build(cls, model_class: type[OrgUnit], *args: Any, **kwargs: Any) -> OrgUnit:
-        return model_class(**kwargs)
-
-
-class UserFactory(factory.django.DjangoModelFactory[User]):
-    class Meta:
-        model = User
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"staff{n:04d}")
-    real_name = factory.Sequence(lambda n: f"测试人员{n}")
-    kind = UserKind.STAFF
-    password = factory.django.Password("Xam-2026-test!")
+__all__ = ["OrgUnitFactory", "RoleAssignmentFactory", "StaffFactory", "UserFactory", "grant"]
 
 
 class RoleAssignmentFactory(factory.django.DjangoModelFactory[RoleAssignment]):
@@ -50,7 +20,14 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory[RoleAssignment]):
     class Meta:
         model = RoleAssignment
 
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(UserFactory, staff=True)
     role = factory.LazyFunction(lambda: Role.objects.get(code="handler"))
     org_unit = factory.SubFactory(OrgUnitFactory)
     include_subunits = False
+
+
+def grant(user: User, role_code: str, org_unit: OrgUnit, *, include_subunits: bool = False) -> RoleAssignment:
+    """Give ``user`` the built-in role ``role_code`` at ``org_unit`` (a starting state, written directly)."""
+    return RoleAssignmentFactory(
+        user=user, role=Role.objects.get(code=role_code), org_unit=org_unit, include_subunits=include_subunits
+    )

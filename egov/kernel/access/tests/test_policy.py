@@ -11,7 +11,7 @@ from egov.kernel.access.models import Role
 from egov.kernel.access.permissions import PERMISSIONS
 from egov.kernel.access.policy import AccessDenied, has_perm, perms_for, require, units_with_perm
 from egov.kernel.access.tests.conftest import Tree
-from egov.kernel.access.tests.factories import RoleAssignmentFactory, UserFactory
+from egov.kernel.access.tests.factories import RoleAssignmentFactory, StaffFactory
 from egov.kernel.accounts.models import User
 from egov.kernel.orgs.models import OrgUnit
 
@@ -27,7 +27,7 @@ def grant(
     user: User | None = None,
 ) -> User:
     assignment = RoleAssignmentFactory(
-        user=user or UserFactory(),
+        user=user or StaffFactory(),
         role=Role.objects.get(code=role_code),
         org_unit=unit,
         include_subunits=include_subunits,
@@ -86,7 +86,7 @@ def test_assignment_expiring_during_a_request_stops_counting(tree: Tree, monkeyp
 
 
 def test_anonymous_and_inactive_users_hold_nothing(tree: Tree) -> None:
-    inactive = grant("leader", tree.league, include_subunits=True, user=UserFactory(is_active=False))
+    inactive = grant("leader", tree.league, include_subunits=True, user=StaffFactory(is_active=False))
     for user in (AnonymousUser(), inactive, None):
         assert not has_perm(user, "workflow.handle", tree.league)
         assert perms_for(user) == set()
@@ -100,7 +100,7 @@ def test_unknown_permission_is_a_programming_error(tree: Tree) -> None:
 
 
 def test_superuser_holds_everything_except_reading_the_audit_log(tree: Tree) -> None:
-    root = UserFactory(is_superuser=True)
+    root = StaffFactory(is_superuser=True)
     assert has_perm(root, "access.assign_roles", tree.tuquan_civil)
     assert has_perm(root, "system.configure")
     assert not has_perm(root, "audit.view")

@@ -13,7 +13,7 @@ from egov.kernel.access.permissions import READ_ONLY_PERMISSIONS, separation_vio
 from egov.kernel.access.policy import AccessDenied, has_perm, perms_for, units_with_perm
 from egov.kernel.access.services import role_assign
 from egov.kernel.access.tests.conftest import Tree
-from egov.kernel.access.tests.factories import RoleAssignmentFactory, UserFactory
+from egov.kernel.access.tests.factories import RoleAssignmentFactory, StaffFactory
 from egov.kernel.accounts.models import User
 from egov.kernel.errors import Rejected
 
@@ -124,7 +124,7 @@ def test_separation_rule_function() -> None:
 
 def test_sysadmin_cannot_assign_roles_at_all(tree: Tree) -> None:
     sysadmin = holder("sysadmin", tree)
-    person = UserFactory()
+    person = StaffFactory()
     with pytest.raises(AccessDenied) as caught:
         role_assign(actor=sysadmin, user=person, role_code="auditor", org_unit=tree.league)
     assert str(caught.value) == "您没有权限执行此操作：分配角色"

@@ -9,7 +9,7 @@ from egov.kernel.access.models import Role, RoleAssignment
 from egov.kernel.access.policy import AccessDenied, has_perm
 from egov.kernel.access.services import role_assign, role_revoke
 from egov.kernel.access.tests.conftest import Tree
-from egov.kernel.access.tests.factories import RoleAssignmentFactory, UserFactory
+from egov.kernel.access.tests.factories import RoleAssignmentFactory, StaffFactory
 from egov.kernel.accounts.models import User, UserKind
 from egov.kernel.audit.models import AuditEntry
 from egov.kernel.errors import Conflict, NotFound, Rejected
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def county_secadmin(tree: Tree) -> User:
     """The security administrator of 科右前旗 (the county and everything under it)."""
     return RoleAssignmentFactory(
-        user=UserFactory(username="qianqi_sec"),
+        user=StaffFactory(username="qianqi_sec"),
         role=Role.objects.get(code="secadmin"),
         org_unit=tree.qianqi,
         include_subunits=True,
@@ -38,7 +38,7 @@ def snapshot() -> list[tuple]:
 
 def test_role_assign_grants_the_role_with_its_default_scope_and_audits(tree: Tree, county_secadmin: User) -> None:
     # given
-    clerk = UserFactory(username="clerk")
+    clerk = StaffFactory(username="clerk")
     assert not has_perm(clerk, "workflow.supervise", tree.qianqi_relief)
     # when
     assignment = role_assign(actor=county_secadmin, user=clerk, role_code="office_head", org_unit=tree.qianqi_civil)
@@ -59,7 +59,7 @@ def test_role_assign_honours_explicit_scope_and_end(tree: Tree, county_secadmin:
     until = timezone.now() + dt.timedelta(days=30)
     assignment = role_assign(
         actor=county_secadmin,
-        user=UserFactory(),
+        user=StaffFactory(),
         role_code="handler",
         org_unit=tree.qianqi_civil,
         include_subunits=True,
@@ -73,7 +73,7 @@ def test_role_assign_honours_explicit_scope_and_end(tree: Tree, county_secadmin:
 def test_role_assign_without_permission_changes_nothing(tree: Tree) -> None:
     # given a handler (no access.assign_roles) and an untouched grantee
     handler = RoleAssignmentFactory(org_unit=tree.qianqi_civil, include_subunits=True).user
-    grantee = UserFactory()
+    grantee = StaffFactory()
     before = snapshot()
     # when
     with pytest.raises(AccessDenied) as caught:
@@ -89,9 +89,9 @@ def test_role_assign_without_permission_changes_nothing(tree: Tree) -> None:
 def test_security_admin_of_one_county_cannot_assign_in_another(tree: Tree, county_secadmin: User) -> None:
     before = snapshot()
     with pytest.raises(AccessDenied):
-        role_assign(actor=county_secadmin, user=UserFactory(), role_code="handler", org_unit=tree.tuquan_civil)
+        role_assign(actor=county_secadmin, user=StaffFactory(), role_code="handler", org_unit=tree.tuquan_civil)
     with pytest.raises(AccessDenied):
-        role_assign(actor=county_secadmin, user=UserFactory(), role_code="handler", org_unit=tree.league)
+        role_assign(actor=county_secadmin, user=StaffFactory(), role_code="handler", org_unit=tree.league)
     assert snapshot() == before
 
 
@@ -110,10 +110,15 @@ def test_role_assign_rejects_bad_requests_without_changing_anything(
 ) -> None:
     users = {
         "self": county_secadmin,
-        "citizen": UserFactory(kind=UserKind.PERSON),
-        "inactive": UserFactory(is_active=False),
+        "citizen": StaffFactory(kind=UserKind.PERSON),
+        "inactive": StaffFactory(is_active=False),
     }
-    arguments = {"actor": county_secadmin, "user": UserFactory(), "role_code": "handler", "org_unit": tree.qianqi_civil}
+    arguments = {
+        "actor": county_secadmin,
+        "user": StaffFactory(),
+        "role_code": "handler",
+        "org_unit": tree.qianqi_civil,
+    }
     arguments.update(change)
     if change.get("user"):
         arguments["user"] = users[change["user"]]
@@ -130,7 +135,7 @@ def test_role_assign_rejects_bad_requests_without_changing_anything(
 def test_a_current_assignment_cannot_be_granted_twice_but_an_expired_one_is_renewed(
     tree: Tree, county_secadmin: User
 ) -> None:
-    clerk = UserFactory()
+    clerk = StaffFactory()
     role_assign(actor=county_secadmin, user=clerk, role_code="handler", org_unit=tree.qianqi_civil)
     with pytest.raises(Conflict) as caught:
         role_assign(actor=county_secadmin, user=clerk, role_code="handler", org_unit=tree.qianqi_civil)
@@ -146,7 +151,7 @@ def test_a_current_assignment_cannot_be_granted_twice_but_an_expired_one_is_rene
 
 
 def test_role_revoke_removes_the_role_and_audits(tree: Tree, county_secadmin: User) -> None:
-    clerk = UserFactory(username="clerk")
+    clerk = StaffFactory(username="clerk")
     assignment = role_assign(actor=county_secadmin, user=clerk, role_code="handler", org_unit=tree.qianqi_civil)
     assert has_perm(clerk, "workflow.handle", tree.qianqi_civil)
     # when

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from egov.kernel.access.models import Role, RoleAssignment
 from egov.kernel.access.tests.conftest import Tree
-from egov.kernel.access.tests.factories import RoleAssignmentFactory, UserFactory
+from egov.kernel.access.tests.factories import RoleAssignmentFactory, StaffFactory
 from egov.kernel.accounts.models import User
 from egov.kernel.audit.models import AuditEntry
 
@@ -33,7 +33,7 @@ def _plain_static_and_denial_middleware(settings: LazySettings) -> None:
 @pytest.fixture
 def secadmin(tree: Tree) -> User:
     return RoleAssignmentFactory(
-        user=UserFactory(username="qianqi_sec", real_name="包安全"),
+        user=StaffFactory(username="qianqi_sec", real_name="包安全"),
         role=Role.objects.get(code="secadmin"),
         org_unit=tree.qianqi,
         include_subunits=True,
@@ -53,8 +53,8 @@ def test_urls_are_named_in_the_access_namespace() -> None:
 
 
 def test_list_shows_only_assignments_in_the_administrators_scope(tree: Tree, secadmin: User) -> None:
-    RoleAssignmentFactory(user=UserFactory(username="qianqi_clerk"), org_unit=tree.qianqi_civil)
-    RoleAssignmentFactory(user=UserFactory(username="tuquan_clerk"), org_unit=tree.tuquan_civil)
+    RoleAssignmentFactory(user=StaffFactory(username="qianqi_clerk"), org_unit=tree.qianqi_civil)
+    RoleAssignmentFactory(user=StaffFactory(username="tuquan_clerk"), org_unit=tree.tuquan_civil)
     response = signed_in(secadmin).get(LIST_URL)
     assert response.status_code == 200
     content = response.content.decode()
@@ -64,8 +64,8 @@ def test_list_shows_only_assignments_in_the_administrators_scope(tree: Tree, sec
 
 
 def test_list_search_filters(tree: Tree, secadmin: User) -> None:
-    RoleAssignmentFactory(user=UserFactory(username="alpha_clerk"), org_unit=tree.qianqi_civil)
-    RoleAssignmentFactory(user=UserFactory(username="beta_clerk"), org_unit=tree.qianqi_civil)
+    RoleAssignmentFactory(user=StaffFactory(username="alpha_clerk"), org_unit=tree.qianqi_civil)
+    RoleAssignmentFactory(user=StaffFactory(username="beta_clerk"), org_unit=tree.qianqi_civil)
     content = signed_in(secadmin).get(LIST_URL, {"q": "alpha"}).content.decode()
     assert "alpha_clerk" in content
     assert "beta_clerk" not in content
@@ -87,7 +87,7 @@ def test_assign_form_offers_only_units_in_scope(tree: Tree, secadmin: User) -> N
 
 
 def test_assign_grants_the_role(tree: Tree, secadmin: User) -> None:
-    clerk = UserFactory(username="new_clerk", real_name="李办理")
+    clerk = StaffFactory(username="new_clerk", real_name="李办理")
     response = signed_in(secadmin).post(
         ASSIGN_URL,
         {
@@ -113,7 +113,7 @@ def test_assign_grants_the_role(tree: Tree, secadmin: User) -> None:
 
 def test_assign_refused_by_a_rule_shows_the_message_and_keeps_the_input(tree: Tree, secadmin: User) -> None:
     sysadmin = RoleAssignmentFactory(
-        user=UserFactory(username="the_sysadmin"), role=Role.objects.get(code="sysadmin"), org_unit=tree.qianqi
+        user=StaffFactory(username="the_sysadmin"), role=Role.objects.get(code="sysadmin"), org_unit=tree.qianqi
     ).user
     before = RoleAssignment.objects.count()
     response = signed_in(secadmin).post(
@@ -143,7 +143,7 @@ def test_assign_form_errors_are_in_chinese(tree: Tree, secadmin: User) -> None:
 
 
 def test_revoke_removes_the_assignment(tree: Tree, secadmin: User) -> None:
-    assignment = RoleAssignmentFactory(user=UserFactory(real_name="王经办"), org_unit=tree.qianqi_civil)
+    assignment = RoleAssignmentFactory(user=StaffFactory(real_name="王经办"), org_unit=tree.qianqi_civil)
     client = signed_in(secadmin)
     assert client.get(f"/office/access/{assignment.pk}/revoke/").status_code == 405
     response = client.post(f"/office/access/{assignment.pk}/revoke/", follow=True)

@@ -1,4 +1,5 @@
-"""Accounts for tests: citizens and staff with valid, unique resident IDs and phone numbers."""
+"""The one user factory of the project's tests (other apps re-export it): citizens, legal persons and staff
+with valid, unique resident IDs, USCCs and phone numbers."""
 
 from __future__ import annotations
 
@@ -24,50 +25,72 @@ def uscc(n: int) -> str:
     return body + uscc_check_char(body)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    """A citizen without personal data by default; the traits make the other kinds of account.
+
+    ``staff=True``: a civil servant; ``person=True``: a citizen with a resident ID; ``legal=True``: a company
+    with a USCC; ``with_phone=True``: a unique mobile number. The password is ``PASSWORD`` unless given.
+    """
+
     class Meta:
         model = User
 
     username = factory.Sequence(lambda n: f"user{n:04d}")
-    real_name = "张三"
-    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    real_name = factory.Sequence(lambda n: f"测试人员{n}")
+    kind = UserKind.PERSON
+    phone = ""
     id_number = ""
     password = PASSWORD
 
+    class Params:
+        staff = factory.Trait(kind=UserKind.STAFF)
+        person = factory.Trait(kind=UserKind.PERSON, id_number=factory.Sequence(lambda n: resident_id(n)))
+        legal = factory.Trait(
+            kind=UserKind.LEGAL,
+            organization_name=factory.Sequence(lambda n: f"兴安盟测试有限公司{n}"),
+            uscc=factory.Sequence(lambda n: uscc(n)),
+            legal_representative="李四",
+        )
+        with_phone = factory.Trait(phone=factory.Sequence(lambda n: f"139{n:08d}"))
+
     @classmethod
-    def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
-        # phone and id_number are encrypted attributes, not model fields: set them after construction.
+    def _build(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
+        # phone and id_number are encrypted attributes, not model fields: set them after construction;
+        # set_password (not a ready hash) so ``password_changed_at`` is stamped as in production.
         phone, id_number, password = kwargs.pop("phone"), kwargs.pop("id_number"), kwargs.pop("password")
         user = model_class(*args, **kwargs)
         user.phone = phone
         user.id_number = id_number
         user.set_password(password)
+        return user
+
+    @classmethod
+    def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
+        user = cls._build(model_class, *args, **kwargs)
         user.save()
         return user
 
 
 class PersonFactory(UserFactory):
-    kind = UserKind.PERSON
-    id_number = factory.Sequence(lambda n: resident_id(n))
+    """A registered citizen as the accounts tests need one: resident ID and mobile number."""
+
+    person = True
+    with_phone = True
 
 
 class LegalFactory(UserFactory):
-    kind = UserKind.LEGAL
-    organization_name = factory.Sequence(lambda n: f"兴安盟测试有限公司{n}")
-    uscc = factory.Sequence(lambda n: uscc(n))
-    legal_representative = "李四"
+    legal = True
+    with_phone = True
 
 
 class StaffFactory(UserFactory):
-    kind = UserKind.STAFF
-    username = factory.Sequence(lambda n: f"staff{n:04d}")
-    real_name = "王五"
+    staff = True
 
 
-class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+class TOTPDeviceFactory(factory.django.DjangoModelFactory[TOTPDevice]):
     class Meta:
         model = TOTPDevice
 
-    user = factory.SubFactory(StaffFactory)
+    user = factory.SubFactory(UserFactory, staff=True)
     name = "default"
     confirmed = True

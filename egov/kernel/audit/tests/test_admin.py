@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from egov.kernel.accounts.models import User
 from egov.kernel.audit.models import AuditEntry
 from egov.kernel.audit.services import audit_record
-from egov.kernel.audit.tests.factories import OrgUnitFactory, UserFactory, grant
+from egov.kernel.audit.tests.factories import OrgUnitFactory, StaffFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ def _request(user: User) -> object:
 
 
 def test_admin_lets_the_auditor_read_and_nobody_add_change_or_delete() -> None:
-    auditor = UserFactory(username="shenji")
-    grant(auditor, "auditor", OrgUnitFactory())
+    auditor = StaffFactory(username="shenji")
+    grant(auditor, "auditor", OrgUnitFactory(), include_subunits=True)
     entry = audit_record(actor=None, action="test.entry")
     model_admin = site._registry[AuditEntry]
     request = _request(auditor)

@@ -9,7 +9,7 @@ from django.db import connection
 from egov.kernel.audit.chain import GENESIS_HASH, canonical_content, entry_hash, utc_iso
 from egov.kernel.audit.models import AuditChainHead, AuditEntry
 from egov.kernel.audit.services import audit_record
-from egov.kernel.audit.tests.factories import OrgUnitFactory, UserFactory
+from egov.kernel.audit.tests.factories import OrgUnitFactory, StaffFactory
 from egov.kernel.crypto import sm3_hex
 from egov.web.request_context import RequestInfo, reset_request_info, set_request_info
 
@@ -44,7 +44,7 @@ def _stored_values(entry_id: int) -> dict:
 
 def test_first_entry_links_to_genesis_and_hashes_its_canonical_content() -> None:
     # given
-    actor = UserFactory(username="auditor1", real_name="李娜")
+    actor = StaffFactory(username="auditor1", real_name="李娜")
     unit = OrgUnitFactory(name="兴安盟行政审批和政务服务局")
     token = set_request_info(RequestInfo(request_id="req-1", ip="10.1.2.3", user_agent="Mozilla/5.0"))
     # when
@@ -148,7 +148,7 @@ def test_credentials_are_dropped_and_personal_data_masked_in_detail() -> None:
 
 
 def test_citizen_actor_name_is_stored_masked_and_user_target_by_username() -> None:
-    citizen = UserFactory(username="zhangsan", kind="person", real_name="张三丰")
+    citizen = StaffFactory(username="zhangsan", kind="person", real_name="张三丰")
     entry = audit_record(actor=citizen, action="accounts.sign_in", target=citizen)
     assert (entry.actor_display, entry.target_repr) == ("张**", "zhangsan")
 

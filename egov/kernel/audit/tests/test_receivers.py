@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.test import Client, RequestFactory, override_settings
 
 from egov.kernel.audit.models import AuditEntry
-from egov.kernel.audit.tests.factories import UserFactory
+from egov.kernel.audit.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def _failed_request() -> object:
 
 def test_sign_in_and_sign_out_are_recorded() -> None:
     # given
-    user = UserFactory(username="wangjg")
+    user = StaffFactory(username="wangjg")
     client = Client()
     # when
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
@@ -31,7 +31,7 @@ def test_sign_in_and_sign_out_are_recorded() -> None:
 
 
 def test_failed_sign_in_keeps_the_username_and_never_the_password() -> None:
-    UserFactory(username="wangjg")
+    StaffFactory(username="wangjg")
     assert authenticate(_failed_request(), username="wangjg", password="Wrong#pass1") is None
     entry = AuditEntry.objects.get(action="accounts.sign_in_failed")
     assert (entry.result, entry.actor_id, entry.detail) == ("failure", None, {"username": "wangjg"})
@@ -40,7 +40,7 @@ def test_failed_sign_in_keeps_the_username_and_never_the_password() -> None:
 
 @override_settings(AXES_FAILURE_LIMIT=2)
 def test_lockout_is_recorded() -> None:
-    UserFactory(username="wangjg")
+    StaffFactory(username="wangjg")
     for _ in range(2):
         authenticate(_failed_request(), username="wangjg", password="Wrong#pass1")
     entry = AuditEntry.objects.get(action="accounts.locked_out")

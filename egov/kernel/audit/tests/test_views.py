@@ -13,7 +13,7 @@ from egov.kernel.access.models import Role
 from egov.kernel.accounts.models import User
 from egov.kernel.audit.models import AuditEntry
 from egov.kernel.audit.services import audit_record
-from egov.kernel.audit.tests.factories import OrgUnitFactory, UserFactory, grant
+from egov.kernel.audit.tests.factories import OrgUnitFactory, StaffFactory, grant
 from egov.kernel.orgs.models import OrgKind, OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +36,15 @@ def setup() -> Setup:
     league = OrgUnitFactory(name="兴安盟行政公署", kind=OrgKind.LEAGUE)
     county = OrgUnitFactory(name="突泉县人民政府", kind=OrgKind.COUNTY, parent=league)
     other_county = OrgUnitFactory(name="扎赉特旗人民政府", kind=OrgKind.COUNTY, parent=league)
-    auditor = UserFactory(username="shenji", real_name="审计员")
-    county_auditor = UserFactory(username="tq_shenji")
-    reader = UserFactory(username="reader")
-    handler = UserFactory(username="handler")
-    grant(auditor, "auditor", league)
-    grant(county_auditor, "auditor", county)
+    auditor = StaffFactory(username="shenji", real_name="审计员")
+    county_auditor = StaffFactory(username="tq_shenji")
+    reader = StaffFactory(username="reader")
+    handler = StaffFactory(username="handler")
+    grant(auditor, "auditor", league, include_subunits=True)
+    grant(county_auditor, "auditor", county, include_subunits=True)
     Role.objects.create(code="audit_reader", name="审计查看", permissions=["audit.view"])
-    grant(reader, "audit_reader", league)
-    grant(handler, "handler", league)
+    grant(reader, "audit_reader", league, include_subunits=True)
+    grant(handler, "handler", league, include_subunits=True)
     return Setup(league, county, other_county, auditor, county_auditor, reader, handler)
 
 
@@ -136,7 +136,7 @@ def test_detail_shows_the_entry_and_its_hashes(setup: Setup) -> None:
 
 @pytest.mark.parametrize("who", ["handler", "no_role"])
 def test_users_without_audit_view_are_refused_and_the_denial_is_recorded(setup: Setup, who: str) -> None:
-    user = setup.handler if who == "handler" else UserFactory(username="nobody")
+    user = setup.handler if who == "handler" else StaffFactory(username="nobody")
     client = _client(user)
     before = AuditEntry.objects.count()
     response = client.get(reverse("audit:entry_list"))

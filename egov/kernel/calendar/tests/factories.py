@@ -1,4 +1,4 @@
-"""Factories for the calendar tests: staff users, and a system administrator holding ``system.configure``."""
+"""Factories for the calendar tests: calendar days, and a system administrator holding ``system.configure``."""
 
 from __future__ import annotations
 
@@ -6,24 +6,14 @@ from datetime import date
 
 import factory
 
-from egov.kernel.access.models import Role, RoleAssignment
-from egov.kernel.accounts.models import User, UserKind
+from egov.kernel.access.tests.factories import grant
+from egov.kernel.accounts.models import User
+from egov.kernel.accounts.tests.factories import StaffFactory, UserFactory
 from egov.kernel.calendar.models import CalendarDay, DayKind
 from egov.kernel.orgs.models import OrgKind, OrgUnit
-from egov.kernel.orgs.services import org_unit_create
+from egov.kernel.orgs.tests.factories import OrgUnitFactory
 
-PASSWORD = "Xam-2026-calendar!"
-
-
-class UserFactory(factory.django.DjangoModelFactory[User]):
-    class Meta:
-        model = User
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"calendar_staff{n:04d}")
-    real_name = factory.Sequence(lambda n: f"日历测试人员{n}")
-    kind = UserKind.STAFF
-    password = factory.django.Password(PASSWORD)
+__all__ = ["CalendarDayFactory", "StaffFactory", "UserFactory", "league_office", "system_admin"]
 
 
 class CalendarDayFactory(factory.django.DjangoModelFactory[CalendarDay]):
@@ -42,13 +32,13 @@ def league_office() -> OrgUnit:
     existing = OrgUnit.objects.filter(code="CAL-TEST-LEAGUE").first()
     if existing is not None:
         return existing
-    return org_unit_create(
+    return OrgUnitFactory(
         name="兴安盟行政公署办公室", code="CAL-TEST-LEAGUE", kind=OrgKind.DEPARTMENT, division_code="152200"
     )
 
 
 def system_admin(**kwargs: object) -> User:
     """A staff user with the built-in 系统管理员 role (which holds ``system.configure``)."""
-    user = UserFactory(**kwargs)
-    RoleAssignment.objects.create(user=user, role=Role.objects.get(code="sysadmin"), org_unit=league_office())
+    user = StaffFactory(**kwargs)
+    grant(user, "sysadmin", league_office())
     return user

@@ -15,7 +15,7 @@ from egov.kernel.calendar import deadlines
 from egov.kernel.calendar.deadlines import add_days
 from egov.kernel.calendar.models import CalendarDay, DayKind, HolidayYear, HolidayYearStatus
 from egov.kernel.calendar.services import calendar_day_clear, calendar_day_set, holiday_year_confirm
-from egov.kernel.calendar.tests.factories import CalendarDayFactory, UserFactory, system_admin
+from egov.kernel.calendar.tests.factories import CalendarDayFactory, StaffFactory, system_admin
 from egov.kernel.errors import NotFound, Rejected
 
 CaptureOnCommit = Callable[..., Any]
@@ -161,7 +161,7 @@ def test_an_empty_year_cannot_be_confirmed() -> None:
 def test_without_system_configure_nothing_changes(action: Callable[[Any], Any]) -> None:
     # given a staff member without the 系统管理员 role, and a hand-made entry in 2030
     CalendarDayFactory(date=date(2030, 10, 1))
-    clerk = UserFactory()
+    clerk = StaffFactory()
     before = table_state()
     # when they try to edit / then they are refused and the table is as it was
     with pytest.raises(AccessDenied):

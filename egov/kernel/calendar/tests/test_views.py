@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from egov.kernel.calendar.models import CalendarDay, HolidayYear
-from egov.kernel.calendar.tests.factories import UserFactory, system_admin
+from egov.kernel.calendar.tests.factories import StaffFactory, system_admin
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_clearing_and_confirming_through_the_page(admin_client: Client) -> None:
 
 
 def test_staff_without_the_permission_are_refused_and_change_nothing(client: Client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(StaffFactory())
     url = reverse("calendar:year", kwargs={"year": 2025})
     assert client.get(url).status_code == 403
     response = client.post(url, {"action": "clear", "day": "2025-10-11"})

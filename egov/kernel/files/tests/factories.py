@@ -1,46 +1,16 @@
-"""Factories and tiny real files (made in memory, never checked-in binaries) for the files tests."""
+"""The shared factories, and tiny real files (made in memory, never checked-in binaries) for the files tests."""
 
 from __future__ import annotations
 
 import io
-from typing import Any
 
-import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from egov.kernel.accounts.models import User, UserKind
-from egov.kernel.orgs.models import OrgUnit
-from egov.kernel.orgs.services import org_unit_create
+from egov.kernel.accounts.tests.factories import StaffFactory, UserFactory
+from egov.kernel.orgs.tests.factories import OrgUnitFactory
 
-
-class UserFactory(factory.django.DjangoModelFactory[User]):
-    class Meta:
-        model = User
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"files-user{n:04d}")
-    real_name = factory.Sequence(lambda n: f"上传人{n}")
-    kind = UserKind.PERSON
-    password = factory.django.Password("Xam-2026-test!")
-
-
-class StaffFactory(UserFactory):
-    username = factory.Sequence(lambda n: f"files-staff{n:04d}")
-    kind = UserKind.STAFF
-
-
-class OrgUnitFactory(factory.Factory[OrgUnit]):
-    class Meta:
-        model = OrgUnit
-
-    name = factory.Sequence(lambda n: f"测试机构{n}")
-    code = factory.Sequence(lambda n: f"FILES-{n:04d}")
-    division_code = "152200"
-
-    @classmethod
-    def _create(cls, model_class: type[OrgUnit], *args: Any, **kwargs: Any) -> OrgUnit:
-        return org_unit_create(**kwargs)
+__all__ = ["OrgUnitFactory", "StaffFactory", "UserFactory", "exe_bytes", "image_bytes", "pdf_bytes", "upload"]
 
 
 def pdf_bytes() -> bytes:

@@ -1,5 +1,5 @@
-"""Factories for the orgs tests. Units and positions are made through the services, so ``path`` and
-``depth`` are exactly what production computes."""
+"""The org unit, position and membership factories of the project's tests (other apps re-export them).
+Units and positions are made through the services, so ``path`` and ``depth`` are what production computes."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ from typing import Any
 
 import factory
 
-from egov.kernel.accounts.models import User, UserKind
-from egov.kernel.orgs.models import OrgKind, OrgUnit, Position
+from egov.kernel.accounts.tests.factories import StaffFactory, UserFactory
+from egov.kernel.orgs.models import Membership, OrgKind, OrgUnit, Position
 from egov.kernel.orgs.services import org_unit_create, position_create
 
+__all__ = ["MembershipFactory", "OrgUnitFactory", "PositionFactory", "StaffFactory"]
+
+# The kind a unit gets when a test does not say: a department at the top or under a league or county,
+# an office below a department, so that any ``parent`` passes the placement rules.
 _CHILD_KIND = {
-    None: OrgKind.LEAGUE,
+    None: OrgKind.DEPARTMENT,
     OrgKind.LEAGUE: OrgKind.DEPARTMENT,
     OrgKind.COUNTY: OrgKind.DEPARTMENT,
     OrgKind.DEPARTMENT: OrgKind.OFFICE,
@@ -21,11 +25,13 @@ _CHILD_KIND = {
 
 
 class OrgUnitFactory(factory.Factory[OrgUnit]):
+    """``create`` goes through ``org_unit_create`` (so it is audited); the division code is the parent's."""
+
     class Meta:
         model = OrgUnit
 
     name = factory.Sequence(lambda n: f"测试机构{n}")
-    code = factory.Sequence(lambda n: f"ORGS-{n:04d}")
+    code = factory.Sequence(lambda n: f"TEST-{n:04d}")
     parent = None
     kind = factory.LazyAttribute(lambda o: _CHILD_KIND[o.parent.kind if o.parent else None])
     division_code = factory.LazyAttribute(lambda o: o.parent.division_code if o.parent else "152200")
@@ -33,6 +39,10 @@ class OrgUnitFactory(factory.Factory[OrgUnit]):
     @classmethod
     def _create(cls, model_class: type[OrgUnit], *args: Any, **kwargs: Any) -> OrgUnit:
         return org_unit_create(**kwargs)
+
+    @classmethod
+    def _build(cls, model_class: type[OrgUnit], *args: Any, **kwargs: Any) -> OrgUnit:
+        return model_class(**kwargs)
 
 
 class PositionFactory(factory.Factory[Position]):
@@ -48,20 +58,12 @@ class PositionFactory(factory.Factory[Position]):
         return position_create(**kwargs)
 
 
-class StaffFactory(factory.django.DjangoModelFactory[User]):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    """Writes the row directly: for arranging a test's starting state, not for exercising ``membership_add``."""
+
     class Meta:
-        model = User
+        model = Membership
 
-    username = factory.Sequence(lambda n: f"orgs-staff{n:04d}")
-    real_name = factory.Sequence(lambda n: f"测试人员{n}")
-    kind = UserKind.STAFF
-    password = factory.django.Password("Xam-2026-test!")
-
-
-def grant(user: User, role_code: str, org_unit: OrgUnit, *, include_subunits: bool = True) -> None:
-    """Arrange a role assignment directly (the test's starting state, not a test of ``role_assign``)."""
-    from egov.kernel.access.models import Role, RoleAssignment
-
-    RoleAssignment.objects.create(
-        user=user, role=Role.objects.get(code=role_code), org_unit=org_unit, include_subunits=include_subunits
-    )
+    user = factory.SubFactory(UserFactory, staff=True)
+    org_unit = factory.SubFactory(OrgUnitFactory)
+    is_primary = True

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from egov.kernel.access.tests.factories import grant
 from egov.kernel.audit.models import AuditEntry
 from egov.kernel.orgs.models import OrgUnit
 from egov.kernel.orgs.tests.conftest import SmallTree
-from egov.kernel.orgs.tests.factories import StaffFactory, grant
+from egov.kernel.orgs.tests.factories import StaffFactory
 
 ADMIN = "/office/django-admin/orgs/orgunit/"
 
@@ -16,7 +17,7 @@ ADMIN = "/office/django-admin/orgs/orgunit/"
 @pytest.fixture
 def admin_client(small_tree: SmallTree, client: Client) -> Client:
     user = StaffFactory(username="orgs-admin", is_staff=True)
-    grant(user, "sysadmin", small_tree.league)
+    grant(user, "sysadmin", small_tree.league, include_subunits=True)
     client.force_login(user)
     return client
 
@@ -97,7 +98,7 @@ def test_deleting_an_unused_unit_goes_through_the_service(small_tree: SmallTree,
 
 def test_a_viewer_cannot_change_units_in_the_admin(small_tree: SmallTree, client: Client) -> None:
     viewer = StaffFactory(is_staff=True)
-    grant(viewer, "handler", small_tree.league)
+    grant(viewer, "handler", small_tree.league, include_subunits=True)
     client.force_login(viewer)
 
     response = client.post(f"{ADMIN}{small_tree.qianqi_mz.pk}/change/", form_data(small_tree.qianqi_mz, name="改名"))

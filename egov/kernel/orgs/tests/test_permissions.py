@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from egov.kernel.access.policy import AccessDenied
+from egov.kernel.access.tests.factories import grant
 from egov.kernel.accounts.models import User
 from egov.kernel.orgs.models import Membership, OrgKind, OrgUnit, Position
 from egov.kernel.orgs.services import (
@@ -21,7 +22,7 @@ from egov.kernel.orgs.services import (
     position_create,
 )
 from egov.kernel.orgs.tests.conftest import SmallTree
-from egov.kernel.orgs.tests.factories import StaffFactory, grant
+from egov.kernel.orgs.tests.factories import StaffFactory
 
 
 def snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[str]]:
@@ -56,7 +57,7 @@ def tree_with_member(small_tree: SmallTree) -> SmallTree:
 def test_a_viewer_can_change_nothing(tree_with_member: SmallTree, action: str) -> None:
     # given someone who may only look at the tree
     viewer = StaffFactory()
-    grant(viewer, "handler", tree_with_member.league)
+    grant(viewer, "handler", tree_with_member.league, include_subunits=True)
     before = snapshot()
 
     # when / then

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from egov.kernel.orgs.models import OrgKind
 from egov.kernel.orgs.selectors import org_tree, primary_unit, unit_members, user_units
 from egov.kernel.orgs.services import membership_add, org_unit_update
 from egov.kernel.orgs.tests.conftest import SmallTree
@@ -69,7 +70,7 @@ def test_primary_unit_of_someone_without_a_unit_is_none(db: None) -> None:
 
 @pytest.mark.django_db
 def test_unit_members_lists_leaders_first() -> None:
-    unit = OrgUnitFactory()
+    unit = OrgUnitFactory(kind=OrgKind.LEAGUE)
     clerk, head = PositionFactory(name="科员", rank=60), PositionFactory(name="局长", rank=30)
     membership_add(user=StaffFactory(username="a-clerk"), org_unit=unit, position=clerk)
     membership_add(user=StaffFactory(username="b-head"), org_unit=unit, position=head)

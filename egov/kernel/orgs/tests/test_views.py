@@ -6,15 +6,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from egov.kernel.access.tests.factories import grant
 from egov.kernel.orgs.services import membership_add
 from egov.kernel.orgs.tests.conftest import SmallTree
-from egov.kernel.orgs.tests.factories import PositionFactory, StaffFactory, grant
+from egov.kernel.orgs.tests.factories import PositionFactory, StaffFactory
 
 
 @pytest.fixture
 def viewer(small_tree: SmallTree, client: Client) -> Client:
     user = StaffFactory()
-    grant(user, "handler", small_tree.league)
+    grant(user, "handler", small_tree.league, include_subunits=True)
     client.force_login(user)
     return client
 
