@@ -70,6 +70,7 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
 # flushing every table, which removes it for the tests after it; put it back before each transactional test.
 SEED_FUNCTIONS = (
     ("egov.kernel.access.migrations.0002_builtin_roles", "create_builtin_roles"),
+    ("egov.kernel.access.migrations.0003_domain_roles", "create_domain_roles"),
     ("egov.kernel.calendar.migrations.0002_seed_from_chinesecalendar", "seed_years"),
     ("egov.kernel.notify.migrations.0002_seed_default_templates", "seed"),
 )

@@ -42,7 +42,15 @@ KERNEL_APPS = [
     "egov.kernel.files",
     "egov.kernel.search",
 ]
-DOMAIN_APPS: list[str] = ["egov.domain.services", "egov.domain.data"]
+DOMAIN_APPS: list[str] = [
+    "egov.domain.services",
+    "egov.domain.results",
+    "egov.domain.agency",
+    "egov.domain.data",
+    "egov.domain.exchange",
+    "egov.domain.portal",
+    "egov.domain.inspection",
+]
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",

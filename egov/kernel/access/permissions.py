@@ -22,9 +22,15 @@ PERMISSIONS: dict[str, str] = {
     "workflow.view_all": "查看全部办件",
     "portal.edit": "编辑网站内容",
     "portal.publish": "发布网站内容",
+    "portal.review": "审核网站内容（初审、复审、终审）",
+    "portal.inspect": "查看网站检查报告",
     "services.accept": "受理政务服务事项",
     "services.agent": "全程代办",
+    "services.manage_catalogue": "管理政务服务事项实施清单",
+    "services.rectify": "处理差评整改",
     "data.manage": "管理数据资源",
+    "data.review": "审核数据目录与共享申请（数据主管部门）",
+    "data.request": "申请共享数据",
     "insight.view": "查看决策分析",
     "system.configure": "配置系统（系统参数、节假日日历）",
     "notify.manage_templates": "管理消息模板",
@@ -33,7 +39,7 @@ PERMISSIONS: dict[str, str] = {
 #: Permissions that only read. Everything else counts as a write — a new permission is a write until
 #: someone deliberately lists it here, so the auditor can never silently gain one.
 READ_ONLY_PERMISSIONS: frozenset[str] = frozenset(
-    {"orgs.view", "audit.view", "audit.export", "workflow.view_all", "insight.view"}
+    {"orgs.view", "audit.view", "audit.export", "workflow.view_all", "insight.view", "portal.inspect"}
 )
 
 #: Reading the audit log: the auditor's alone (三员分立); not even a break-glass superuser holds these.

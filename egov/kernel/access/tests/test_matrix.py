@@ -18,12 +18,21 @@ EXPECTED: dict[str, set[str]] = {
     "secadmin": {"access.assign_roles", "security.manage_policy"},
     "auditor": {"audit.view", "audit.export"},
     "handler": {"workflow.handle", "services.accept", "orgs.view"},
-    "office_head": {"workflow.handle", "workflow.supervise", "orgs.view", "accounts.reveal_personal_data"},
+    "office_head": {
+        "workflow.handle",
+        "workflow.supervise",
+        "orgs.view",
+        "accounts.reveal_personal_data",
+        "services.rectify",
+    },
     "leader": {"workflow.handle", "workflow.supervise", "workflow.view_all", "insight.view", "orgs.view"},
     "editor": {"portal.edit"},
-    "chief_editor": {"portal.edit", "portal.publish"},
+    "chief_editor": {"portal.edit", "portal.review", "portal.publish", "portal.inspect"},
+    "portal_reviewer": {"portal.edit", "portal.review", "portal.inspect"},
+    "catalogue_admin": {"services.manage_catalogue", "orgs.view"},
+    "data_authority": {"data.review", "orgs.view"},
     "agent": {"services.agent", "workflow.handle", "orgs.view"},
-    "data_admin": {"data.manage", "orgs.view"},
+    "data_admin": {"data.manage", "data.request", "orgs.view"},
 }
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "egov.domain.portal"
+    label = "portal"
+    verbose_name = "政府门户网站群"
