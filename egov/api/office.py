@@ -13,3 +13,7 @@ api = NinjaAPI(
     description='政务内网接口，需登录。错误以 JSON 返回：{"error": {"code", "message"}}。',
 )
 install_error_handlers(api)
+
+from egov.api.routers import add_app_routers  # noqa: E402
+
+add_app_routers(api, "office_router")

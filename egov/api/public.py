@@ -12,10 +12,6 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-from egov.kernel.search.api import router as search_router  # noqa: E402
+from egov.api.routers import add_app_routers  # noqa: E402
 
-api.add_router("/search", search_router)
-
-from egov.domain.services.api import router as services_router  # noqa: E402
-
-api.add_router("/services", services_router)
+add_app_routers(api, "public_router")

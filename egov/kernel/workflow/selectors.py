@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Literal
@@ -215,6 +216,16 @@ def worklist_counts(user: User) -> dict[str, int]:
 
 # --- one case -----------------------------------------------------------------------------------------
 
+#: Extra "may see this case" rules registered by domain apps in their ``AppConfig.ready()`` (the kernel never
+#: imports the domain): e.g. the full-process agent (代办员) of a case sees it across every department.
+#: Each rule is ``(user, case) -> bool`` and must be cheap (one indexed query at most).
+CASE_VIEW_RULES: list[Callable[[User, Case], bool]] = []
+
+
+def register_case_view_rule(rule: Callable[[User, Case], bool]) -> None:
+    if rule not in CASE_VIEW_RULES:
+        CASE_VIEW_RULES.append(rule)
+
 
 def _participated(user: User, case: Case) -> bool:
     return (
@@ -234,6 +245,7 @@ def can_view_case(user: User, case: Case) -> bool:
         has_perm(user, "workflow.view_all", case.org_unit)
         or has_perm(user, "workflow.handle", case.org_unit)
         or _participated(user, case)
+        or any(rule(user, case) for rule in CASE_VIEW_RULES)
     )
 
 
