@@ -5,3 +5,11 @@ class AgencyConfig(AppConfig):
     name = "egov.domain.agency"
     label = "agency"
     verbose_name = "全程代办与好差评"
+
+    def ready(self) -> None:
+        from egov.domain.agency.services import agency_may_view_case
+        from egov.kernel.workflow.selectors import register_case_view_rule
+
+        # The full-process agent (代办员) sees the whole case, whichever departments hold its steps;
+        # the supervisor of the agents too (to 改派).
+        register_case_view_rule(agency_may_view_case)
