@@ -245,7 +245,9 @@ def _form_class(fields: list[dict[str, Any]], *, name: str) -> type[forms.Form]:
             if isinstance(self.fields.get(condition["field"]), forms.BooleanField):
                 shown = self.fields[condition["field"]].to_python(shown)
             if shown != condition["equals"]:
-                cleaned.pop(field_name, None)  # hidden: whatever was sent is not part of the application
+                # hidden: whatever was sent is not part of the application, and its errors do not count
+                cleaned.pop(field_name, None)
+                self.errors.pop(field_name, None)
             elif spec.get("required") and _is_empty(cleaned.get(field_name)) and field_name not in self.errors:
                 self.add_error(field_name, ValidationError(self.fields[field_name].error_messages["required"]))
         return cleaned

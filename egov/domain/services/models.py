@@ -7,8 +7,10 @@ already submitted: published versions are never edited, only retired.
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -275,3 +277,139 @@ class FeeItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- applying online and handling (办件) ---------------------------------------------------------------
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待受理")
+    CORRECTION = "correction", _("待补正")
+    SUPPLEMENTED = "supplemented", _("已补正，待受理")
+    ACCEPTED = "accepted", _("办理中")
+    REJECTED = "rejected", _("不予受理")
+    APPROVED = "approved", _("已办结（准予）")
+    DENIED = "denied", _("已办结（不予）")
+
+
+#: Statuses in which the applicant is waiting for the implementing unit's acceptance decision.
+AWAITING_ACCEPTANCE = (ApplicationStatus.SUBMITTED, ApplicationStatus.SUPPLEMENTED)
+
+
+class Application(models.Model):
+    """One online application (申请) for one pinned item version; once submitted it is a workflow case.
+
+    The answers are JSON keyed by field name; every ID-number answer (top level and inside repeatable
+    groups) lives SM4-encrypted in ``secret_cipher`` instead, never in ``answers``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.ForeignKey(
+        ServiceItemVersion, verbose_name=_("事项版本"), on_delete=models.PROTECT, related_name="applications"
+    )
+    item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="applications")
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("受理机构"), on_delete=models.PROTECT, related_name="service_applications"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="service_applications",
+    )
+    applicant_name = models.CharField(_("申请人名称"), max_length=120, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    answers = models.JSONField(_("申请表内容"), default=dict, blank=True)
+    secret_cipher = models.TextField(_("加密的身份证号码"), blank=True, editable=False)
+    id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    page = models.PositiveSmallIntegerField(_("填写进度"), default=0)
+    submit_token = models.UUIDField(_("提交令牌"), default=uuid.uuid4, editable=False)
+    case = models.OneToOneField(
+        "workflow.Case",
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_application",
+    )
+    case_number = models.CharField(_("办件编号"), max_length=32, blank=True, db_index=True)
+    query_code = models.CharField(_("查询码"), max_length=8, blank=True)
+    promised_due_on = models.DateField(_("承诺办结日期"), null=True, blank=True)
+    correction = models.JSONField(
+        _("补正要求"), default=dict, blank=True, help_text=_("{materials: [id], fields: [name], notes, items: [文字]}")
+    )
+    correction_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("补正告知人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+    decision_basis = models.TextField(_("决定依据"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("办事申请")
+        verbose_name_plural = _("办事申请")
+        ordering: ClassVar[list[str]] = ["-created_at"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["applicant", "-created_at"], name="services_app_applicant"),
+            models.Index(fields=["org_unit", "status"], name="services_app_unit_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_number or _('草稿')} {self.item.name}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+
+class ApplicationMaterial(models.Model):
+    """A file uploaded for one entry of the version's materials list (several files per entry allowed)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="uploads"
+    )
+    material = models.ForeignKey(Material, verbose_name=_("材料"), on_delete=models.PROTECT, related_name="+")
+    file = models.ForeignKey("files.StoredFile", verbose_name=_("文件"), on_delete=models.PROTECT, related_name="+")
+    round = models.PositiveSmallIntegerField(_("提交轮次"), default=0, help_text=_("0 为首次申请，1 起为第几次补正"))
+    replaced = models.BooleanField(_("已被补正替换"), default=False)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申请材料文件")
+        verbose_name_plural = _("申请材料文件")
+        ordering: ClassVar[list[str]] = ["material__position", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.material.name}: {self.file_id}"
+
+
+class ApplicationEvent(models.Model):
+    """A citizen-facing milestone of an application (the timeline the applicant sees)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("类型"), max_length=20)
+    title = models.CharField(_("事项"), max_length=100)
+    detail = models.TextField(_("说明"), blank=True)
+    unit_name = models.CharField(_("办理机构"), max_length=120, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("办理进度")
+        verbose_name_plural = _("办理进度")
+        ordering: ClassVar[list[str]] = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.title

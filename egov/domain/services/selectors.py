@@ -6,12 +6,25 @@ unit, materials, fees) — themes are not shown on the guide.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from egov.domain.services.models import Audience, FeeItem, LifeEvent, Material, ServiceItem, Theme, VersionStatus
+from egov.domain.services.models import (
+    Application,
+    ApplicationStatus,
+    Audience,
+    FeeItem,
+    LifeEvent,
+    Material,
+    ServiceItem,
+    Theme,
+    VersionStatus,
+)
+from egov.kernel.access.policy import has_perm, units_with_perm
 from egov.kernel.errors import NotFound, Rejected
 from egov.kernel.orgs.models import OrgKind, OrgUnit
 
@@ -114,3 +127,93 @@ def item_guide(item_code: str) -> ServiceItem:
     if item is None:
         raise NotFound("item_not_found", "没有找到该办事事项，可能已调整或停止办理")
     return item
+
+
+# --- applications (办件) ----------------------------------------------------------------------------------
+
+
+def my_applications(user: Any) -> QuerySet[Application]:
+    """The signed-in applicant's applications, drafts included, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    return Application.objects.filter(applicant=user).select_related("item", "org_unit").order_by("-created_at")
+
+
+def my_application(user: Any, case_number: str) -> Application:
+    application = my_applications(user).select_related("case", "version").filter(case_number=case_number).first()
+    if application is None:
+        raise NotFound("application_not_found", "没有找到该办件")
+    return application
+
+
+def my_draft(user: Any, application_id: Any) -> Application:
+    application = my_applications(user).select_related("version").filter(pk=application_id).first()
+    if application is None:
+        raise NotFound("application_not_found", "没有找到该申请")
+    return application
+
+
+def office_applications(user: Any, *, status: str = "", q: str = "") -> QuerySet[Application]:
+    """Submitted applications of the units where ``user`` may accept (services.accept), scoped in the query."""
+    units = units_with_perm(user, "services.accept")
+    rows = (
+        Application.objects.filter(org_unit__in=units)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .select_related("item", "org_unit", "case")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if q:
+        rows = rows.filter(Q(case_number__icontains=q) | Q(item__name__icontains=q))
+    return rows.order_by("-submitted_at")
+
+
+def office_application(user: Any, application_id: Any) -> Application:
+    """One submitted application for staff: its unit's acceptors, and whoever may view its case (the joint
+    departments' handlers, the agent, supervisors). Anything else is "not found"."""
+    from egov.kernel.workflow.selectors import can_view_case
+
+    application = (
+        Application.objects.exclude(status=ApplicationStatus.DRAFT)
+        .select_related("item", "org_unit", "case", "version", "applicant")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or application.case is None:
+        raise NotFound("application_not_found", "没有找到该申请")
+    if not (has_perm(user, "services.accept", application.org_unit) or can_view_case(user, application.case)):
+        raise NotFound("application_not_found", "没有找到该申请")
+    return application
+
+
+def application_by_case(case: Any) -> Application | None:
+    if getattr(case, "subject_type", "") != "services.application":
+        return None
+    return Application.objects.filter(pk=case.subject_id).first()
+
+
+def progress_lookup(*, case_number: str, query_code: str = "", id_number: str = "") -> Application:
+    """Progress without signing in: case number + query code, or + the applicant's ID number."""
+    from egov.domain.services.apply import ID_PURPOSE
+    from egov.kernel.crypto import blind_index
+
+    case_number, query_code, id_number = case_number.strip().upper(), query_code.strip().upper(), id_number.strip()
+    not_found = NotFound("progress_not_found", "办件编号与查询码（或身份证号码）不匹配，请核对后重试")
+    if not case_number or not (query_code or id_number):
+        raise Rejected("progress_required", "请填写办件编号，以及查询码或申请人身份证号码")
+    application = (
+        Application.objects.exclude(status=ApplicationStatus.DRAFT)
+        .select_related("item", "org_unit")
+        .filter(case_number=case_number)
+        .first()
+    )
+    if application is None:
+        raise not_found
+    if query_code:
+        if not secrets.compare_digest(application.query_code, query_code):
+            raise not_found
+    elif not application.id_index or not secrets.compare_digest(
+        application.id_index, blind_index(id_number, purpose=ID_PURPOSE)
+    ):
+        raise not_found
+    return application

@@ -1,7 +1,6 @@
 """Writes to the service item catalogue.
 
-Permission: the access registry has no "services.manage_catalogue" yet, so catalogue edits require
-"system.configure" at the item's implementing unit (to be replaced once the permission is registered).
+Permission: catalogue edits require "services.manage_catalogue" at the item's implementing unit (role 事项管理员).
 Published versions are never modified: an edit is a new draft, publishing it retires the previous version,
 and cases keep pointing at the version they were submitted under.
 """
@@ -33,7 +32,7 @@ from egov.kernel.errors import Conflict, Rejected
 from egov.kernel.orgs.models import OrgUnit
 from egov.kernel.search.services import schedule_reindex
 
-CATALOGUE_PERM = "system.configure"  # stand-in until "services.manage_catalogue" is registered
+CATALOGUE_PERM = "services.manage_catalogue"
 
 
 @dataclass(frozen=True)

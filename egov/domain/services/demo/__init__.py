@@ -28,7 +28,7 @@ from egov.kernel.orgs.models import OrgKind, OrgUnit
 
 __all__ = ["ITEMS", "item_code", "load"]
 
-ACTOR = "sysadmin"  # holds system.configure at the League, including sub-units
+ACTOR = "shixiang_admin"  # 事项管理员: services.manage_catalogue at the League, including sub-units
 HOURS = "周一至周五（法定节假日除外）\n上午 8:30—12:00，下午 14:30—17:30（5月1日至9月30日下午 15:00—18:00）"
 
 
@@ -126,11 +126,13 @@ def guide_for(row: dict[str, Any], unit: OrgUnit, area: OrgUnit, phone: str) -> 
         online=row.get("online", True),
         online_depth=row.get("depth", 3),
         form_definition={
-            "pages": [
+            "pages": row.get("form_pages")
+            or [
                 person_page() if row["audience"] == "person" else legal_page(),
                 {"title": "申请事项信息", "fields": row["fields"]},
             ]
         },
+        process_key=row.get("process", "services_standard"),
         materials=[
             MaterialSpec(name=n, necessity=nec, form=form, source=src, acceptance_standard=std, copies=1)
             for n, nec, form, src, std in row["materials"]
@@ -141,9 +143,13 @@ def guide_for(row: dict[str, Any], unit: OrgUnit, area: OrgUnit, phone: str) -> 
 
 
 def load(stdout: OutputWrapper) -> None:
-    actor = User.objects.get(username=ACTOR)
+    from egov.domain.services.demo.people import ensure_people, publish_processes
+
     created = 0
     with transaction.atomic():
+        people = ensure_people()
+        publish_processes()
+        actor = User.objects.get(username=ACTOR)
         existing_themes = set(Theme.objects.values_list("code", flat=True))
         for order, (code, name, audience) in enumerate(THEMES):
             if code not in existing_themes:
@@ -170,7 +176,7 @@ def load(stdout: OutputWrapper) -> None:
             )
             item_version_publish(actor=actor, version=version)
             created += 1
-    stdout.write(f"办事事项：新发布 {created} 项（共 {len(ITEMS)} 项）")
+    stdout.write(f"办事事项：新发布 {created} 项（共 {len(ITEMS)} 项）；新增事项管理员和办理人员 {people} 名")
 
 
 register_demo_step("services", load)

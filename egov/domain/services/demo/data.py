@@ -86,6 +86,71 @@ ITEMS: list[dict[str, Any]] = [
             ("经营场所使用证明", "必要", "复印件", "申请人自备", "房产证明或租赁合同，租期不少于一年"),
             AGENT,
         ],
+        "process": "services_getihu_setup",
+        "form_pages": [
+            {
+                "title": "经营者信息",
+                "fields": [
+                    {"name": "applicant_name", "label": "经营者姓名", "type": "text", "required": True},
+                    {"name": "applicant_id", "label": "经营者身份证号码", "type": "id_number", "required": True},
+                    {"name": "applicant_phone", "label": "手机号码", "type": "phone", "required": True},
+                    {
+                        "name": "applicant_address",
+                        "label": "住所",
+                        "type": "address_with_division_code",
+                        "required": True,
+                    },
+                ],
+            },
+            {
+                "title": "经营信息",
+                "fields": [
+                    {
+                        "name": "trade_name",
+                        "label": "个体工商户名称",
+                        "type": "text",
+                        "required": False,
+                        "help": "可不起字号",
+                    },
+                    {"name": "business_scope", "label": "经营范围", "type": "textarea", "required": True},
+                    {"name": "capital", "label": "资金数额（元）", "type": "amount", "required": True},
+                    {"name": "premises", "label": "经营场所", "type": "address_with_division_code", "required": True},
+                    {"name": "start_date", "label": "拟开业日期", "type": "date", "required": True},
+                ],
+            },
+            {
+                "title": "组成形式与从业人员",
+                "fields": [
+                    {
+                        "name": "composition",
+                        "label": "组成形式",
+                        "type": "select",
+                        "required": True,
+                        "choices": ["个人经营", "家庭经营"],
+                    },
+                    {
+                        "name": "family_members",
+                        "label": "参加经营的家庭成员",
+                        "type": "group",
+                        "required": True,
+                        "min": 1,
+                        "max": 10,
+                        "show_if": {"field": "composition", "equals": "家庭经营"},
+                        "fields": [
+                            {"name": "member_name", "label": "姓名", "type": "text", "required": True},
+                            {"name": "member_id", "label": "身份证号码", "type": "id_number", "required": True},
+                        ],
+                    },
+                    {
+                        "name": "employees",
+                        "label": "从业人数",
+                        "type": "select",
+                        "required": True,
+                        "choices": ["1—3人", "4—10人", "10人以上"],
+                    },
+                ],
+            },
+        ],
         "fields": [
             {"name": "trade_name", "label": "个体工商户名称", "type": "text", "required": False, "help": "可不起字号"},
             {"name": "business_scope", "label": "经营范围", "type": "textarea", "required": True},

@@ -29,3 +29,39 @@ def seeded(db: None, django_capture_on_commit_callbacks: Any) -> None:
     accounts.load(out)
     with django_capture_on_commit_callbacks(execute=True):  # publishing indexes the items after commit
         load(out)
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Uploads go to this test's own directory."""
+    location = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
+    }
+    return location
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """Record the calls into the results and agency apps (their own tests cover their side of the contract)."""
+    from types import SimpleNamespace
+
+    from egov.domain.services import integration
+
+    recorded: list[tuple[str, dict[str, Any]]] = []
+
+    def recorder(name: str) -> Any:
+        def call(**kwargs: Any) -> Any:
+            recorded.append((name, kwargs))
+            return SimpleNamespace(**kwargs)
+
+        return call
+
+    monkeypatch.setattr(integration, "issue_notice", recorder("notice"))
+    monkeypatch.setattr(integration, "issue_certificate", recorder("certificate"))
+    monkeypatch.setattr(integration, "assign_agent", recorder("agent"))
+    monkeypatch.setattr(
+        integration, "case_documents", lambda case: {"notices": [], "certificates": [], "delivery": None}
+    )
+    return recorded

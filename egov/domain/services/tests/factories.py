@@ -35,11 +35,11 @@ def department() -> OrgUnit:
 
 
 def catalogue_manager(unit: OrgUnit) -> User:
-    """A staff member holding the built-in sysadmin role (it carries system.configure) at ``unit``."""
+    """A staff member holding the 事项管理员 role (services.manage_catalogue) at ``unit``."""
     from egov.kernel.access.models import Role, RoleAssignment
 
     user = UserFactory(staff=True)
-    RoleAssignment.objects.create(user=user, role=Role.objects.get(code="sysadmin"), org_unit=unit)
+    RoleAssignment.objects.create(user=user, role=Role.objects.get(code="catalogue_admin"), org_unit=unit)
     return user
 
 

@@ -154,3 +154,28 @@ def test_page_out_of_range() -> None:
     with pytest.raises(ValidationError) as caught:
         page_form_class(DEFINITION, 3)
     assert caught.value.messages == ["表单页码超出范围"]
+
+
+def test_a_hidden_conditional_field_is_neither_required_nor_checked() -> None:
+    definition = {
+        "pages": [
+            {
+                "title": "申请人",
+                "fields": [
+                    {"name": "has_agent", "label": "委托他人代办", "type": "checkbox"},
+                    {
+                        "name": "agent_id",
+                        "label": "代理人身份证号码",
+                        "type": "id_number",
+                        "required": True,
+                        "show_if": {"field": "has_agent", "equals": True},
+                    },
+                ],
+            }
+        ]
+    }
+    hidden = page_form_class(definition, 0)(data={"agent_id": "123"})
+    assert hidden.is_valid(), hidden.errors
+    assert "agent_id" not in hidden.cleaned_data
+    shown = page_form_class(definition, 0)(data={"has_agent": "on", "agent_id": "123"})
+    assert shown.errors["agent_id"] == ["身份证号码应为18位"]

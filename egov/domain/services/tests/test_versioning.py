@@ -100,7 +100,7 @@ def test_citizen_cannot_publish_and_nothing_changes() -> None:
     # when a citizen tries to publish it
     with pytest.raises(AccessDenied) as caught:
         item_version_publish(actor=citizen, version=v1)
-    assert caught.value.perm == "system.configure"
+    assert caught.value.perm == "services.manage_catalogue"
     # then the draft is still a draft and the item has no public version
     v1.refresh_from_db()
     assert v1.status == VersionStatus.DRAFT
@@ -119,3 +119,17 @@ def test_citizen_cannot_create_a_draft() -> None:
     _v1.refresh_from_db()
     assert _v1.conditions == "持有当地常住户口，家庭人均收入低于当地最低生活保障标准。"
     assert item.versions.count() == 1
+
+
+def test_system_configure_alone_no_longer_edits_the_catalogue() -> None:
+    # given a system administrator (system.configure) but no 事项管理员 role
+    from egov.kernel.access.models import Role, RoleAssignment
+
+    unit = department()
+    sysadmin = UserFactory(staff=True)
+    RoleAssignment.objects.create(user=sysadmin, role=Role.objects.get(code="sysadmin"), org_unit=unit)
+    # when they try to register an item, then access is denied and nothing is created
+    with pytest.raises(AccessDenied) as caught:
+        draft_item(sysadmin, unit)
+    assert caught.value.perm == "services.manage_catalogue"
+    assert not ServiceItem.objects.exists()
