@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/public/", public_api.urls),
     path("api/office/", office_api.urls),
     *app_patterns("all"),
+    path("", include("egov.domain.portal.wagtail_urls")),  # portal pages by host name: the final catch-all
 ]

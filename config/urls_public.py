@@ -1,6 +1,6 @@
 """Public zone (extranet): portal, citizen accounts and services, public APIs."""
 
-from django.urls import path
+from django.urls import include, path
 
 from config.urls_common import common_urlpatterns, handler403, handler404, handler500  # noqa: F401
 from config.zones import app_patterns
@@ -10,4 +10,5 @@ urlpatterns = [
     *common_urlpatterns,
     path("api/public/", public_api.urls),
     *app_patterns("public"),
+    path("", include("egov.domain.portal.wagtail_urls")),  # portal pages by host name: the final catch-all
 ]

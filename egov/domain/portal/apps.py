@@ -5,3 +5,9 @@ class PortalConfig(AppConfig):
     name = "egov.domain.portal"
     label = "portal"
     verbose_name = "政府门户网站群"
+
+    def ready(self) -> None:
+        from egov.domain.portal import search, signals
+
+        search.register()
+        signals.connect()
