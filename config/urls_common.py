@@ -1,13 +1,13 @@
 """URL patterns shared by both zones, and the Chinese error pages. Django reads handler403/404/500 from the
 root URLconf, so each zone module imports them from here."""
 
-from django.urls import include, path
+from django.urls import path
 
 from egov.web import views as web_views
 
 common_urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]
 
 handler403 = "egov.web.views.permission_denied"

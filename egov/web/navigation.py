@@ -36,6 +36,13 @@ class NavEntry:
 OFFICE_NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench", _("工作台"), url_name="web:office_home"),
     NavEntry("tasks", _("待办"), url_name="workflow:worklist"),
+    NavEntry("applications", _("受理办件"), url_name="services:office_list", perm="services.accept"),
+    NavEntry("results", _("办理结果"), url_name="results:office_index", perm="workflow.handle"),
+    NavEntry("agency", _("全程代办"), url_name="agency:dashboard", perm="services.agent"),
+    NavEntry("evaluations", _("好差评"), url_name="agency:evaluations", perm="services.rectify"),
+    NavEntry("data", _("信息资源目录"), url_name="data:office_entries", perm="data.manage"),
+    NavEntry("data_reviews", _("目录审核"), url_name="data:office_reviews", perm="data.review"),
+    NavEntry("inspection", _("网站检查"), url_name="inspection:dashboard", perm="portal.inspect"),
     NavEntry("orgs", _("组织机构"), url_name="orgs:tree", perm="orgs.view"),
     NavEntry("access", _("用户与权限"), path="/office/access/", perm="access.assign_roles"),
     NavEntry("calendar", _("工作日历"), url_name="calendar:current_year", perm="system.configure"),

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -8,8 +12,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.csrf import csrf_exempt, csrf_protect, requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from egov.kernel.accounts.models import User
 from egov.kernel.accounts.services import preferences_update
@@ -83,6 +88,26 @@ def _remember_elder_mode(request: HttpRequest, enabled: bool) -> None:
     preferences_update(actor=user, elder_mode=enabled)
 
 
+def csrf_only_when_signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """CSRF protection for signed-in visitors only, on views that for anonymous visitors merely set a display
+    cookie (elder mode, contrast, font size, language). Anonymous pages then need no per-visitor token, so they
+    can be cached by the application and by nginx. For a signed-in user these views also write the account's
+    preferences, so the token is checked as usual."""
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            return protected(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
+
+
+set_language = csrf_only_when_signed_in(django_set_language)
+
+
+@csrf_only_when_signed_in
 @require_POST
 def prefs_elder(request: HttpRequest) -> HttpResponse:
     current = read_preferences(request)
@@ -96,6 +121,7 @@ def prefs_elder(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@csrf_only_when_signed_in
 @require_POST
 def prefs_contrast(request: HttpRequest) -> HttpResponse:
     current = read_preferences(request)
@@ -108,6 +134,7 @@ def prefs_contrast(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@csrf_only_when_signed_in
 @require_POST
 def prefs_font(request: HttpRequest) -> HttpResponse:
     """A- / A / A+: ``change`` is -1, 0 (back to the standard size) or +1."""

@@ -120,3 +120,42 @@ def test_office_pages_post_preferences_to_office_urls(client: Client) -> None:
     assert '<form method="post" action="/office/prefs/elder/"' in html
     client.post("/office/prefs/elder/", {"value": "1"})
     assert html_class(client, "/office/") == "elder"
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_carry_no_per_visitor_token_so_they_can_be_cached() -> None:
+    # given a visitor who has never been here, with CSRF checks on as in production
+    visitor = Client(enforce_csrf_checks=True)
+    # when they open a public page
+    response = visitor.get("/services/")
+    # then nothing in it is specific to them: no token in the page, no CSRF cookie set
+    assert response.status_code == 200
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert 'name="csrf-token"' not in response.content.decode()
+    assert "csrftoken" not in response.cookies
+    # and the display and language switches still work for them without a token
+    assert visitor.post("/prefs/elder/", {"value": "1"}).status_code == 302
+    assert visitor.post("/i18n/setlang/", {"language": "en", "next": "/services/"}).status_code == 302
+    assert html_class(visitor, "/services/") == "elder"
+
+
+@pytest.mark.django_db
+def test_signed_in_users_still_need_the_token_because_the_switch_writes_their_account() -> None:
+    # given a signed-in user whose browser did not send the CSRF token (a forged cross-site form)
+    user = UserFactory()
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(user)
+    # when
+    elder = forged.post("/prefs/elder/", {"value": "1"})
+    language = forged.post("/i18n/setlang/", {"language": "en"})
+    # then both are refused and the account is unchanged
+    assert (elder.status_code, language.status_code) == (403, 403)
+    user.refresh_from_db()
+    assert user.elder_mode is False
+    # while their own page, with the token, works
+    page = forged.get("/services/").content.decode()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert token is not None
+    assert forged.post("/prefs/elder/", {"value": "1"}, HTTP_X_CSRFTOKEN=token.group(1)).status_code == 302
+    user.refresh_from_db()
+    assert user.elder_mode is True

@@ -1,0 +1,247 @@
+"""Portal pages over HTTP with wrk, side by side in one run (issue 5 "Speed"):
+
+1. the application alone, uncached article pages (gunicorn, 2 workers) — req/s and p99 at 16 connections;
+2. the application with its anonymous page cache (egov.domain.portal.cache);
+3. nginx in front with the proxy cache of docs/deploy/nginx.conf, home and article page;
+4. nginx serving the same article HTML as a static file.
+
+    .venv/bin/python bench/portal_generate.py --articles 100000 --policies 20000   # once
+    .venv/bin/python bench/portal_http.py [--duration 20] [--connections 16]
+    DATABASE_URL=postgres://…/egov_portal_bench .venv/bin/python bench/portal_http.py
+
+Needs wrk and nginx (apt install wrk nginx-light). Uses the same database as the generator (DATABASE_URL or
+EGOV_VAR_DIR). Ports 18101/18102 (gunicorn) and 18180 (nginx) on 127.0.0.1. Prints req/s, p99 and peak RSS of
+the gunicorn workers and nginx. The page cache is per worker (local memory) unless REDIS_URL is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.portal_settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from egov.domain.portal.models import ArticlePage, HomePage  # noqa: E402
+
+NGINX_TEMPLATE = """
+worker_processes 2;
+user root;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    proxy_temp_path {tmp}/proxy_temp;
+    client_body_temp_path {tmp}/body_temp;
+    fastcgi_temp_path {tmp}/fastcgi_temp;
+    uwsgi_temp_path {tmp}/uwsgi_temp;
+    scgi_temp_path {tmp}/scgi_temp;
+    proxy_cache_path {tmp}/cache levels=1:2 keys_zone=egov_pages:50m max_size=1g inactive=30m use_temp_path=off;
+    upstream egov_app {{ server 127.0.0.1:{app_port}; keepalive 32; }}
+    map $http_cookie $egov_has_session {{ default 0; "~*(^|;\\s*)sessionid=" 1; }}
+    map $http_accept_language $egov_accept_language {{ default zh-hans; "~*^\\s*mn" mn; "~*^\\s*en" en; }}
+    map $cookie_django_language $egov_language {{ "" $egov_accept_language; default $cookie_django_language; }}
+    server {{
+        listen 127.0.0.1:{nginx_port};
+        location = /static-copy/article.html {{ root {tmp}; default_type text/html; }}
+        location / {{
+            proxy_pass http://egov_app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_cache egov_pages;
+            proxy_cache_key "$scheme|$host|$request_uri|$egov_language|$cookie_egov_elder|{mode_cookies}";
+            proxy_cache_bypass $egov_has_session;
+            proxy_no_cache $egov_has_session;
+            proxy_ignore_headers Vary;
+            proxy_cache_lock on;
+            proxy_cache_use_stale updating error timeout;
+            proxy_cache_background_update on;
+            add_header X-Cache-Status $upstream_cache_status always;
+        }}
+    }}
+}}
+"""
+
+
+def vm_hwm_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"VmHWM:\s+(\d+)", text)
+    return int(found.group(1)) if found else 0
+
+
+def children(pid: int) -> list[int]:
+    try:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return []
+    return [int(x) for x in out.split()]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local bench server
+                response.read()
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"server did not answer: {url}")
+
+
+def fetch(url: str) -> tuple[bytes, dict[str, str]]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - local bench server
+        return response.read(), dict(response.headers.items())
+
+
+def start_gunicorn(port: int, *, page_cache: bool) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.portal_settings", PYTHONPATH=str(ROOT))
+    env["BENCH_PAGE_CACHE"] = "1" if page_cache else "0"
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "-c",
+        str(ROOT / "docs/deploy/gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--access-logfile",
+        "/dev/null",
+        "config.wsgi",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def wrk(url: str, *, duration: int, connections: int, script: Path | None = None) -> tuple[float, str]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        print(f"   warning: {errors.group(1)} non-2xx responses for {url}")
+    return rps, p99.group(1) if p99 else "?"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--paths", type=int, default=500, help="distinct article URLs for the uncached run")
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            raise SystemExit(f"{tool} is missing: apt install wrk nginx-light")
+    home = HomePage.objects.filter(site_key="bench1").first() or HomePage.objects.live().first()
+    if home is None:
+        raise SystemExit("no portal site: run bench/portal_generate.py first")
+    articles = list(ArticlePage.objects.descendant_of(home).live().order_by("-pk")[: args.paths])
+    if not articles:
+        raise SystemExit("no articles: run bench/portal_generate.py first")
+    paths = [page.get_url() for page in articles]
+    article_path, home_path = paths[0], home.get_url()
+    tmp = Path(tempfile.mkdtemp(prefix="egov-bench-portal-"))
+    script = tmp / "paths.lua"
+    script.write_text(
+        "paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+        "request = function() return wrk.format('GET', paths[math.random(#paths)]) end\n"
+    )
+    results: list[tuple[str, float, str]] = []
+    rss: dict[str, int] = {}
+    d, c = args.duration, args.connections
+
+    # 1. uncached application
+    app = start_gunicorn(18101, page_cache=False)
+    try:
+        wait_for(f"http://127.0.0.1:18101{article_path}")
+        html, _headers = fetch(f"http://127.0.0.1:18101{article_path}")
+        wrk("http://127.0.0.1:18101", duration=2, connections=c, script=script)  # warm-up
+        rps, p99 = wrk("http://127.0.0.1:18101", duration=d, connections=c, script=script)
+        results.append((f"app, no cache, {len(paths)} articles", rps, p99))
+        rss["gunicorn worker (no cache)"] = max((vm_hwm_kb(p) for p in children(app.pid)), default=0)
+    finally:
+        stop(app)
+
+    # 2./3. application page cache, then nginx in front of it
+    app = start_gunicorn(18102, page_cache=True)
+    nginx: subprocess.Popen[bytes] | None = None
+    try:
+        wait_for(f"http://127.0.0.1:18102{article_path}")
+        _body, headers = fetch(f"http://127.0.0.1:18102{article_path}")
+        wrk("http://127.0.0.1:18102", duration=3, connections=c, script=script)  # fill both workers' caches
+        rps, p99 = wrk("http://127.0.0.1:18102", duration=d, connections=c, script=script)
+        results.append((f"app page cache, {len(paths)} articles", rps, p99))
+        rps, p99 = wrk(f"http://127.0.0.1:18102{article_path}", duration=d, connections=c)
+        results.append(("app page cache, one article", rps, p99))
+
+        (tmp / "static-copy").mkdir()
+        (tmp / "static-copy" / "article.html").write_bytes(html)
+        conf = tmp / "nginx.conf"
+        conf.write_text(
+            NGINX_TEMPLATE.format(
+                tmp=tmp, app_port=18102, nginx_port=18180, mode_cookies="$cookie_egov_contrast|$cookie_egov_font"
+            )
+        )
+        nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(tmp), "-g", "daemon off;"])
+        wait_for(f"http://127.0.0.1:18180{home_path}")
+        for path in (home_path, article_path):
+            fetch(f"http://127.0.0.1:18180{path}")
+        _body, headers = fetch(f"http://127.0.0.1:18180{article_path}")
+        status = headers.get("X-Cache-Status", "?")
+        if status != "HIT":
+            print(
+                f"   note: nginx X-Cache-Status={status}: the app did not offer the page to the proxy "
+                "(a CSRF token in every page makes it per-visitor; see the report)"
+            )
+        rps, p99 = wrk(f"http://127.0.0.1:18180{home_path}", duration=d, connections=c)
+        results.append((f"nginx proxy cache, home ({status})", rps, p99))
+        rps, p99 = wrk(f"http://127.0.0.1:18180{article_path}", duration=d, connections=c)
+        results.append((f"nginx proxy cache, article ({status})", rps, p99))
+        rps, p99 = wrk("http://127.0.0.1:18180/static-copy/article.html", duration=d, connections=c)
+        results.append((f"nginx static file, same article HTML ({len(html) // 1024} KB)", rps, p99))
+        rss["gunicorn worker (page cache)"] = max((vm_hwm_kb(p) for p in children(app.pid)), default=0)
+        rss["nginx worker"] = max((vm_hwm_kb(p) for p in children(nginx.pid)), default=0)
+    finally:
+        if nginx is not None:
+            stop(nginx)
+        stop(app)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    from django.db import connection
+
+    print(f"database: {connection.vendor}; {d} s per run, {c} connections, wrk -t2")
+    for label, rps, p99 in results:
+        print(f"{label:<55} {rps:>10.0f} req/s   p99 {p99}")
+    for label, kb in rss.items():
+        print(f"peak RSS {label:<40} {kb / 1024:>8.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
