@@ -77,6 +77,9 @@ PUBLIC_NAV: tuple[tuple[str, str | Promise, str, str], ...] = (
     ("services", _("政务服务"), "services:index", "/#section-services"),
     ("interaction", _("互动交流"), "interaction:index", "/#section-interaction"),
     ("data", _("数据开放"), "data:index", "/#section-data"),
+    ("sites", _("网站群"), "portal:site_index", "/sites/"),
+    ("progress", _("办件查询"), "services:progress", "/services/progress/"),
+    ("verify", _("证照核验"), "results:verify_form", "/verify/"),
 )
 
 

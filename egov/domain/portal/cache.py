@@ -159,6 +159,11 @@ def _strip_csrf_tokens(content: bytes, request: HttpRequest) -> tuple[bytes, boo
     return _TOKEN_RE.sub(swap, content), found
 
 
+#: Paths that are never portal pages: skipped without touching the cache (health checks must see the real
+#: state of Redis, APIs and the office zone are never cached here).
+NEVER_CACHED_PREFIXES = ("/healthz", "/api/", "/office/", "/static/", "/media/", "/i18n/", "/prefs/", "/exchange/")
+
+
 class AnonymousPageCacheMiddleware:
     """Serves anonymous GETs of Wagtail pages from the cache and stores what Wagtail rendered."""
 
@@ -169,11 +174,17 @@ class AnonymousPageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(NEVER_CACHED_PREFIXES):
+            return self.get_response(request)
         cache = page_cache()
-        key = cache_key(request)
+        try:
+            key = cache_key(request)
+            stored = cache.get(key) if key is not None else None
+        except Exception:  # the cache is an optimisation: when it is down, pages are rendered as usual
+            logger.warning("page cache unavailable; serving uncached", exc_info=True)
+            return self.get_response(request)
         if key is None:
             return self.get_response(request)
-        stored = cache.get(key)
         if stored is not None:
             return self._replay(request, *stored)
         response = self.get_response(request)
@@ -184,7 +195,10 @@ class AnonymousPageCacheMiddleware:
         content, has_csrf = _strip_csrf_tokens(response.content, request)
         _proxy_headers(response, has_csrf=has_csrf)
         headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED]
-        cache.set(key, (content, headers, has_csrf), timeout=_setting("PAGE_CACHE_SECONDS", 600))
+        try:
+            cache.set(key, (content, headers, has_csrf), timeout=_setting("PAGE_CACHE_SECONDS", 600))
+        except Exception:
+            logger.warning("page cache unavailable; page not stored", exc_info=True)
         response["X-Page-Cache"] = "MISS"
         return response
 

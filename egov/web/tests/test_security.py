@@ -110,8 +110,10 @@ def test_office_workbench_has_no_inline_scripts(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_post_without_csrf_token_is_refused_with_a_chinese_page() -> None:
-    # given a browser-like client that enforces CSRF, with elder mode off
+    # given a signed-in browser-like client that enforces CSRF, with elder mode off (anonymous display
+    # switches need no token: see test_preferences)
     client = Client(enforce_csrf_checks=True)
+    client.force_login(MembershipFactory().user)
     # when
     response = client.post("/prefs/elder/", {"value": "1", "next": "/"})
     # then
@@ -122,8 +124,9 @@ def test_post_without_csrf_token_is_refused_with_a_chinese_page() -> None:
 
 @pytest.mark.django_db
 def test_post_with_the_page_csrf_token_is_accepted() -> None:
-    # given the token the page hands out in its meta tag (what egov.js sends for htmx)
+    # given the token the page hands out in its meta tag to a signed-in user (what egov.js sends for htmx)
     client = Client(enforce_csrf_checks=True)
+    client.force_login(MembershipFactory().user)
     html = client.get("/").content.decode()
     token = re.search(r'<meta name="csrf-token" content="([^"]+)">', html)
     assert token is not None
@@ -137,6 +140,7 @@ def test_post_with_the_page_csrf_token_is_accepted() -> None:
 @pytest.mark.django_db
 def test_csrf_failure_answers_json_to_api_callers() -> None:
     client = Client(enforce_csrf_checks=True)
+    client.force_login(MembershipFactory().user)
     response = client.post("/prefs/elder/", {"value": "1"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 403
     assert response.json() == {
