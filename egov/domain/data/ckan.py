@@ -7,6 +7,7 @@ which the view turns into CKAN's envelope with the HTTP status CKAN uses.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from egov.domain.data import selectors
@@ -179,6 +181,19 @@ def resource_dict(resource: Resource, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=64)
+def _choice_labels(field: str, language: str | None) -> dict[str, str]:
+    model_field: Any = CatalogEntry._meta.get_field(field)
+    return {str(value): str(label) for value, label in model_field.flatchoices}
+
+
+def _display(entry: CatalogEntry, field: str) -> str:
+    """``get_<field>_display()`` without its cost: Django hashes every (lazy, translated) choice label on each
+    call, which made the labels the largest part of package_search (profiled: half the time for 100 rows)."""
+    value = getattr(entry, field)
+    return _choice_labels(field, translation.get_language()).get(str(value), str(value))
+
+
 def _extras(entry: CatalogEntry) -> list[dict[str, str]]:
     """The §6 catalogue fields CKAN has no slot for, as CKAN extras (string values)."""
     items = [
@@ -196,13 +211,13 @@ def _extras(entry: CatalogEntry) -> list[dict[str, str]]:
         "code": entry.code,
         "provider": entry.provider.name,
         "data_format": entry.data_format,
-        "update_frequency": entry.get_update_frequency_display(),
-        "sharing_type": entry.get_sharing_type_display(),
+        "update_frequency": _display(entry, "update_frequency"),
+        "sharing_type": _display(entry, "sharing_type"),
         "sharing_basis": entry.sharing_basis,
-        "sharing_method": entry.get_sharing_method_display(),
+        "sharing_method": _display(entry, "sharing_method"),
         "use_conditions": entry.use_conditions,
-        "classification_level": entry.get_classification_level_display(),
-        "open_type": entry.get_open_type_display(),
+        "classification_level": _display(entry, "classification_level"),
+        "open_type": _display(entry, "open_type"),
         "release_date": entry.release_date.isoformat() if entry.release_date else "",
         "data_items": json.dumps(items, ensure_ascii=False),
         "related": json.dumps([other.name for other in entry.related.all()]),

@@ -10,14 +10,16 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import OutputWrapper
 
-from egov.domain.data.models import CatalogEntry, EntryStatus, OpenType, SharingType
+from egov.domain.data.models import CatalogEntry, DataTable, EntryStatus, OpenType, SharingType
 from egov.domain.data.services import (
     DataItemSpec,
     catalog_entry_create,
     catalog_entry_publish,
     catalog_entry_submit,
+    data_table_load,
     resource_add,
     theme_ensure,
 )
@@ -552,6 +554,11 @@ def _csv(spec: Spec) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _load_table(actor: User, entry: CatalogEntry, spec: Spec) -> None:
+    upload = SimpleUploadedFile(f"{spec.code}.csv", _csv(spec), content_type="text/csv")
+    data_table_load(actor=actor, entry=entry, upload=upload)
+
+
 def _summary(spec: Spec, provider: OrgUnit) -> str:
     columns = "、".join(name for name, _type, _length in spec.columns)
     return f"{spec.title}，由{provider.name}提供，包括{columns}等数据项。"
@@ -565,17 +572,58 @@ def _sharing(spec: Spec) -> tuple[str, str]:
     return SharingType.CONDITIONAL, "仅向依法履行监管职责的部门共享，用于许可核验和监督检查"
 
 
+REVIEWER = {"username": "data_authority", "real_name": "其其格", "unit": "152200-ZSJ-SJZYK", "role_unit": "152200"}
+
+
+def _reviewer() -> User | None:
+    """A demo account of the League data authority (role data_authority over the whole League), created once."""
+    existing = User.objects.filter(role_assignments__role__code="data_authority").order_by("pk").first()
+    if existing is not None:
+        return existing
+    from egov.kernel.access.models import Role, RoleAssignment
+    from egov.kernel.accounts.services import staff_create
+    from egov.kernel.orgs.demo.accounts import demo_data, demo_totp_key
+    from egov.kernel.orgs.models import Position
+    from egov.kernel.orgs.services import membership_add
+
+    units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=[REVIEWER["unit"], REVIEWER["role_unit"]])}
+    if len(units) < 2:
+        return None
+    user = User.objects.filter(username=REVIEWER["username"]).first() or staff_create(
+        username=REVIEWER["username"],
+        real_name=REVIEWER["real_name"],
+        password=demo_data()["password"],
+        totp_key_hex=demo_totp_key(REVIEWER["username"]),
+    )
+    position = Position.objects.filter(name="一级主任科员").first()
+    if position is not None and not user.memberships.filter(org_unit=units[REVIEWER["unit"]]).exists():
+        membership_add(user=user, org_unit=units[REVIEWER["unit"]], position=position, is_primary=True)
+    # Bootstrapping, as the accounts demo step does: the system grants the role (no acting user).
+    RoleAssignment.objects.create(
+        user=user,
+        role=Role.objects.get(code="data_authority"),
+        org_unit=units[REVIEWER["role_unit"]],
+        include_subunits=True,
+    )
+    return user
+
+
 def load(stdout: OutputWrapper) -> None:
     actor = User.objects.filter(username="data_admin").first()
-    if actor is None:
-        stdout.write("data: 未找到演示账号 data_admin，跳过信息资源目录")
+    reviewer = _reviewer()
+    if actor is None or reviewer is None:
+        stdout.write("data: 未找到演示账号 data_admin 或组织机构，跳过信息资源目录")
         return
     themes = {name: theme_ensure(actor=actor, name=name, title=title) for name, title in THEMES.items()}
     units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in={spec.provider for spec in SPECS})}
     existing = set(CatalogEntry.objects.filter(code__in=[spec.code for spec in SPECS]).values_list("code", flat=True))
-    created = 0
+    created = loaded = 0
     for spec in SPECS:
         if spec.code in existing:
+            entry = CatalogEntry.objects.get(code=spec.code)
+            if not DataTable.objects.filter(entry=entry).exists():
+                _load_table(actor, entry, spec)
+                loaded += 1
             continue
         sharing_type, basis = _sharing(spec)
         entry = catalog_entry_create(
@@ -601,11 +649,15 @@ def load(stdout: OutputWrapper) -> None:
             license_id="cc-by-4.0",
         )
         resource_add(actor=actor, entry=entry, name=f"{spec.title}（CSV）", format="CSV", content=_csv(spec))
+        _load_table(actor, entry, spec)
+        loaded += 1
         catalog_entry_submit(actor=actor, entry=entry)
-        catalog_entry_publish(actor=actor, entry=entry)
+        catalog_entry_publish(actor=reviewer, entry=entry)
         created += 1
     published_open = CatalogEntry.objects.filter(status=EntryStatus.PUBLISHED, open_type=OPEN).count()
-    stdout.write(f"data: 新建信息资源目录 {created} 条，其中无条件开放数据集共 {published_open} 个")
+    stdout.write(
+        f"data: 新建信息资源目录 {created} 条，加载数据 {loaded} 个，其中无条件开放数据集共 {published_open} 个"
+    )
 
 
 register_demo_step("data", load)

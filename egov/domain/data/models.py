@@ -131,6 +131,9 @@ class CatalogEntry(models.Model):
     related = models.ManyToManyField("self", verbose_name=_("关联资源"), blank=True, symmetrical=False)
     status = models.CharField(_("状态"), max_length=16, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
     version = models.PositiveIntegerField(_("版本"), default=0, help_text=_("每发布一次加一"))
+    pending_changes = models.JSONField(
+        _("待审核的变更"), null=True, blank=True, help_text=_("已发布目录的修改，审核通过后才生效")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -138,10 +141,19 @@ class CatalogEntry(models.Model):
         verbose_name = _("信息资源目录")
         verbose_name_plural = _("信息资源目录")
         ordering: ClassVar[list[str]] = ["code"]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["status", "open_type"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["status", "open_type"]),
+            models.Index(fields=["open_type", "version"], name="data_entry_portal_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class CheckRule(models.TextChoices):
+    NONE = "", _("无")
+    RESIDENT_ID = "resident_id", _("公民身份号码")
+    USCC = "uscc", _("统一社会信用代码")
 
 
 class DataItem(models.Model):
@@ -153,6 +165,9 @@ class DataItem(models.Model):
     description = models.CharField(_("说明"), max_length=300, blank=True)
     is_personal = models.BooleanField(_("个人信息"), default=False)
     is_sensitive = models.BooleanField(_("敏感数据"), default=False)
+    required = models.BooleanField(_("必填"), default=False)
+    code_list = models.JSONField(_("代码表"), default=list, blank=True, help_text=_("允许的取值；为空表示不限"))
+    check_rule = models.CharField(_("校验规则"), max_length=16, choices=CheckRule.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("数据项")
@@ -208,3 +223,125 @@ class CatalogEntryRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} v{self.version}"
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("审核通过")
+    RETURNED = "returned", _("退回修改")
+
+
+#: Working days the League data authority has to review a submitted entry.
+REVIEW_LIMIT_DAYS = 2
+#: Working days a unit has to update its entry after a change trigger.
+CHANGE_LIMIT_DAYS = 10
+
+
+class EntryReview(models.Model):
+    """One submission of an entry (first registration or a change) to the League data authority."""
+
+    entry = models.ForeignKey(CatalogEntry, on_delete=models.CASCADE, related_name="reviews")
+    is_change = models.BooleanField(_("变更审核"), default=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    due_date = models.DateField(_("审核期限"))
+    decision = models.CharField(
+        _("审核结果"), max_length=16, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
+    )
+    opinion = models.TextField(_("审核意见"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("目录审核")
+        verbose_name_plural = _("目录审核")
+        ordering: ClassVar[list[str]] = ["-submitted_at"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["decision", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry} {self.get_decision_display()}"
+
+
+class ChangeTrigger(models.Model):
+    """Something that obliges the provider to update its entry (职能调整、数据项变化、纠错…), due in 10 working days."""
+
+    entry = models.ForeignKey(CatalogEntry, on_delete=models.CASCADE, related_name="change_triggers")
+    reason = models.TextField(_("变更事由"))
+    raised_on = models.DateField(_("触发日期"))
+    due_date = models.DateField(_("更新期限"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_version = models.PositiveIntegerField(_("更新后的版本"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("目录变更触发")
+        verbose_name_plural = _("目录变更触发")
+        ordering: ClassVar[list[str]] = ["due_date", "pk"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["resolved_at", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry}：{self.reason[:20]}"
+
+
+class DataTable(models.Model):
+    """One load of the data behind an entry (a version). Its rows live in their own physical table
+    ``table_name`` with one typed column per data item (see ``rows.py``)."""
+
+    entry = models.ForeignKey(CatalogEntry, on_delete=models.CASCADE, related_name="tables")
+    version = models.PositiveIntegerField(_("数据版本"))
+    table_name = models.CharField(max_length=63, unique=True)
+    columns = models.JSONField(_("列定义"), help_text=_("[{name, column, data_type, description}]，按数据项顺序"))
+    row_count = models.PositiveIntegerField(_("记录数"))
+    sm3 = models.CharField(_("SM3 校验值"), max_length=64)
+    source_name = models.CharField(_("源文件名"), max_length=255)
+    source_format = models.CharField(_("源文件格式"), max_length=8)
+    source_size = models.PositiveBigIntegerField(_("源文件大小（字节）"))
+    is_current = models.BooleanField(_("当前版本"), default=True)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    loaded_at = models.DateTimeField(_("加载时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("数据表版本")
+        verbose_name_plural = _("数据表版本")
+        ordering: ClassVar[list[str]] = ["entry", "-version"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["entry", "version"], name="data_table_unique_version"),
+            models.UniqueConstraint(
+                fields=["entry"], condition=models.Q(is_current=True), name="data_table_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} 数据 v{self.version}"
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("未同意")
+
+
+class OpenDataApplication(models.Model):
+    """A signed-in user's application to use a conditionally open dataset, decided by the provider."""
+
+    entry = models.ForeignKey(CatalogEntry, on_delete=models.CASCADE, related_name="applications")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organization = models.CharField(_("申请单位或个人"), max_length=200)
+    purpose = models.TextField(_("使用目的"))
+    contact = models.CharField(_("联系方式"), max_length=100)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
+    opinion = models.TextField(_("审核意见"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("有条件开放申请")
+        verbose_name_plural = _("有条件开放申请")
+        ordering: ClassVar[list[str]] = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organization}：{self.entry}"

@@ -16,7 +16,7 @@ from egov.kernel.access.tests.factories import OrgUnitFactory, UserFactory, gran
 from egov.kernel.accounts.models import User
 from egov.kernel.orgs.models import OrgUnit
 
-__all__ = ["OrgUnitFactory", "data_admin", "make_entry"]
+__all__ = ["OrgUnitFactory", "data_admin", "data_reviewer", "make_entry"]
 
 _sequence = iter(range(1, 10_000))
 
@@ -25,6 +25,13 @@ def data_admin(unit: OrgUnit) -> User:
     """A staff account holding "data.manage" at ``unit``."""
     user = UserFactory(staff=True)
     grant(user, "data_admin", unit)
+    return user
+
+
+def data_reviewer(unit: OrgUnit) -> User:
+    """A staff account of the data authority holding "data.review" over ``unit`` and its sub-units."""
+    user = UserFactory(staff=True)
+    grant(user, "data_authority", unit, include_subunits=True)
     return user
 
 
@@ -56,5 +63,5 @@ def make_entry(
         resource_add(actor=actor, entry=entry, name=f"{entry.title}（CSV）", format="CSV", content=csv)
     if publish:
         catalog_entry_submit(actor=actor, entry=entry)
-        entry = catalog_entry_publish(actor=actor, entry=entry)
+        entry = catalog_entry_publish(actor=data_reviewer(provider), entry=entry)
     return entry

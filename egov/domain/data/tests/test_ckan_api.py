@@ -280,11 +280,14 @@ def test_organizations_groups_tags_licenses_status(client: Client, portal: dict[
 
 
 def test_related_resources_appear_in_extras(client: Client, portal: dict[str, Any]) -> None:
-    from egov.domain.data.services import catalog_entry_update
+    from egov.domain.data.services import catalog_entry_publish, catalog_entry_submit, catalog_entry_update
+    from egov.domain.data.tests.factories import data_reviewer
 
     air, water = portal["air"], portal["water"]
     admin = data_admin(air.provider)
     catalog_entry_update(actor=admin, entry=air, changes={}, related=[water, air])
+    catalog_entry_submit(actor=admin, entry=air)
+    catalog_entry_publish(actor=data_reviewer(air.provider), entry=air)
     extras = {e["key"]: e["value"] for e in call(client, "package_show", id=air.name).json()["result"]["extras"]}
     assert json.loads(extras["related"]) == [water.name]
 

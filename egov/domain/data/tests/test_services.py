@@ -12,7 +12,7 @@ from egov.domain.data.services import (
     catalog_entry_submit,
     catalog_entry_update,
 )
-from egov.domain.data.tests.factories import OrgUnitFactory, data_admin, make_entry
+from egov.domain.data.tests.factories import OrgUnitFactory, data_admin, data_reviewer, make_entry
 from egov.kernel.access.policy import AccessDenied
 from egov.kernel.access.tests.factories import UserFactory, grant
 from egov.kernel.audit.models import AuditEntry
@@ -95,17 +95,21 @@ def test_duplicate_code_is_rejected() -> None:
 def test_publish_needs_review_then_versions_with_a_snapshot_each_time() -> None:
     # given a draft
     unit = OrgUnitFactory()
-    admin = data_admin(unit)
+    admin, reviewer = data_admin(unit), data_reviewer(unit)
     entry = make_entry(actor=admin, provider=unit, publish=False, title="兴安盟空气质量日报")
     # when published straight from draft
     with pytest.raises(Conflict, match="目录须先提交审核，审核中或已发布的目录才能发布"):
-        catalog_entry_publish(actor=admin, entry=entry)
-    # then submitted and published twice
+        catalog_entry_publish(actor=reviewer, entry=entry)
+    # then submitted, approved, changed (pending until approved) and approved again
     catalog_entry_submit(actor=admin, entry=entry)
-    entry = catalog_entry_publish(actor=admin, entry=entry)
+    entry = catalog_entry_publish(actor=reviewer, entry=entry)
     entry = catalog_entry_update(actor=admin, entry=entry, changes={"title": "兴安盟空气质量日报（修订）"})
-    entry = catalog_entry_publish(actor=admin, entry=entry)
-    assert (entry.status, entry.version) == (EntryStatus.PUBLISHED, 2)
+    entry.refresh_from_db()
+    assert entry.title == "兴安盟空气质量日报"  # the public still sees version 1
+    catalog_entry_submit(actor=admin, entry=entry)
+    entry = catalog_entry_publish(actor=reviewer, entry=entry)
+    assert (entry.status, entry.version, entry.title) == (EntryStatus.PUBLISHED, 2, "兴安盟空气质量日报（修订）")
+    assert entry.pending_changes is None
     titles = list(CatalogEntryRevision.objects.filter(entry=entry).values_list("version", "snapshot__title"))
     assert titles == [(1, "兴安盟空气质量日报"), (2, "兴安盟空气质量日报（修订）")]
     assert entry.release_date is not None
@@ -128,15 +132,28 @@ def test_update_refuses_fields_that_identify_the_entry() -> None:
         catalog_entry_update(actor=admin, entry=entry, changes={"code": "09.09-0001"})
 
 
-@pytest.mark.parametrize("who", ["data_admin_of_other_unit", "handler_of_same_unit", "citizen"])
-def test_only_a_data_manager_of_the_provider_can_publish_and_nothing_changes(who: str) -> None:
+@pytest.mark.parametrize(
+    "who",
+    [
+        "data_admin_of_same_unit",
+        "data_admin_of_other_unit",
+        "reviewer_of_other_unit",
+        "handler_of_same_unit",
+        "citizen",
+    ],
+)
+def test_only_the_data_authority_can_publish_and_nothing_changes(who: str) -> None:
     # given an entry in review at unit A
     unit, other = OrgUnitFactory(), OrgUnitFactory()
     admin = data_admin(unit)
     entry = make_entry(actor=admin, provider=unit, publish=False)
     catalog_entry_submit(actor=admin, entry=entry)
-    if who == "data_admin_of_other_unit":
+    if who == "data_admin_of_same_unit":
+        intruder = admin
+    elif who == "data_admin_of_other_unit":
         intruder = data_admin(other)
+    elif who == "reviewer_of_other_unit":
+        intruder = data_reviewer(other)
     elif who == "handler_of_same_unit":
         intruder = UserFactory(staff=True)
         grant(intruder, "handler", unit)
@@ -144,10 +161,11 @@ def test_only_a_data_manager_of_the_provider_can_publish_and_nothing_changes(who
         intruder = UserFactory()
     audit_before = AuditEntry.objects.filter(result="success").count()
     # when
-    with pytest.raises(AccessDenied, match="您没有权限执行此操作：管理数据资源"):
+    with pytest.raises(AccessDenied, match="您没有权限执行此操作：审核数据目录与共享申请（数据主管部门）"):
         catalog_entry_publish(actor=intruder, entry=entry)
-    with pytest.raises(AccessDenied):
-        catalog_entry_update(actor=intruder, entry=entry, changes={"title": "篡改"})
+    if who != "data_admin_of_same_unit":
+        with pytest.raises(AccessDenied):
+            catalog_entry_update(actor=intruder, entry=entry, changes={"title": "篡改"})
     # then
     entry.refresh_from_db()
     assert (entry.status, entry.version, entry.title) == (EntryStatus.REVIEWING, 0, entry.title)
