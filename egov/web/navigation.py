@@ -19,7 +19,7 @@ class NavEntry:
     label: str | Promise
     url_name: str | None = None
     path: str | None = None
-    perm: str | None = None
+    perm: str | tuple[str, ...] | None = None  # any one of them opens the entry
 
     @property
     def url(self) -> str | None:
@@ -42,6 +42,12 @@ OFFICE_NAV: tuple[NavEntry, ...] = (
     NavEntry("evaluations", _("好差评"), url_name="agency:evaluations", perm="services.rectify"),
     NavEntry("data", _("信息资源目录"), url_name="data:office_entries", perm="data.manage"),
     NavEntry("data_reviews", _("目录审核"), url_name="data:office_reviews", perm="data.review"),
+    NavEntry(
+        "exchange",
+        _("数据共享交换"),
+        url_name="exchange:dashboard",
+        perm=("data.request", "data.manage", "data.review"),
+    ),
     NavEntry("inspection", _("网站检查"), url_name="inspection:dashboard", perm="portal.inspect"),
     NavEntry("orgs", _("组织机构"), url_name="orgs:tree", perm="orgs.view"),
     NavEntry("access", _("用户与权限"), path="/office/access/", perm="access.assign_roles"),
@@ -60,7 +66,8 @@ def office_nav(user: Any, *, current_path: str = "") -> list[dict[str, Any]]:
     """Entries the user may open, with their URL; entries whose page does not exist yet are left out."""
     entries = []
     for entry in OFFICE_NAV:
-        if entry.perm and not has_perm(user, entry.perm):
+        perms = (entry.perm,) if isinstance(entry.perm, str) else entry.perm or ()
+        if perms and not any(has_perm(user, perm) for perm in perms):
             continue
         url = entry.url
         if url is None:

@@ -89,6 +89,10 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("详情"), default=dict, blank=True)
     prev_hash = models.CharField(_("前一条哈希"), max_length=64)
     entry_hash = models.CharField(_("本条哈希"), max_length=64)
+    # Set when the entry was first stored as an AuditPending row (the chain head was busy) and linked later by
+    # ``chain_pending``: the pending row may be deleted only once its entry exists (triggers, migration 0003).
+    # Not hashed: it records how the entry reached the chain, not what happened.
+    pending_id = models.BigIntegerField(_("待入链序号"), null=True, blank=True, db_index=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -133,3 +137,51 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_id} {self.last_hash}"
+
+
+class AuditPendingQuerySet(models.QuerySet["AuditPending"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError
+
+
+class AuditPending(models.Model):
+    """An entry committed while the chain head was held by another transaction (ADR 0012).
+
+    ``audit_record`` never waits for the head: it stores the entry here, in the caller's transaction, and
+    ``chain_pending`` links it after the commit (one batch per head lock, in id order). The row is never
+    changed, and the database refuses its deletion until the chained copy exists in ``AuditEntry``
+    (``pending_id``), so the only way out of this table is into the chain."""
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(_("时间"))
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_display = models.CharField(max_length=150, blank=True)
+    org_unit_id = models.BigIntegerField(null=True, blank=True)
+    org_unit_name = models.CharField(max_length=100, blank=True)
+    action = models.CharField(max_length=80)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    result = models.CharField(max_length=8, choices=AuditResult.choices)
+    ip = models.CharField(max_length=45, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditPendingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("待入链审计记录")
+        verbose_name_plural = _("待入链审计记录")
+        ordering = ("id",)
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"pending #{self.pk} {self.action}"

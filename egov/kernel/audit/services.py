@@ -11,13 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
 from egov.kernel.access.policy import Actor, require
-from egov.kernel.audit.chain import GENESIS_HASH, entry_hash, plain_json
-from egov.kernel.audit.models import AuditChainHead, AuditEntry, AuditResult
+from egov.kernel.audit.chain import CHAINED_FIELDS, GENESIS_HASH, entry_hash, plain_json
+from egov.kernel.audit.models import AuditChainHead, AuditEntry, AuditPending, AuditResult
 from egov.kernel.audit.selectors import AuditFilters, entries_visible_to, filter_entries
 from egov.kernel.errors import Rejected
 from egov.kernel.identifiers import mask_mobile, mask_name, mask_resident_id
@@ -78,8 +78,35 @@ def _target_fields(target: models.Model | None, target_repr: str) -> tuple[str, 
     return target._meta.label_lower, str(target.pk or ""), target_repr
 
 
+_HEAD = AuditChainHead._meta.db_table
+_PENDING = AuditPending._meta.db_table
+#: The head, if no other transaction holds it, and whether entries wait to be chained: one round trip.
+_TRY_HEAD_SQL = {
+    "postgresql": (
+        f"SELECT h.last_id, h.last_hash, EXISTS (SELECT 1 FROM {_PENDING}) "  # noqa: S608 - model table names
+        f"FROM {_HEAD} h WHERE h.id = 1 FOR UPDATE OF h SKIP LOCKED"
+    ),
+    # SQLite has one writer at a time: whoever writes holds the whole database, the head included.
+    "sqlite": f"SELECT h.last_id, h.last_hash, EXISTS (SELECT 1 FROM {_PENDING}) FROM {_HEAD} h WHERE h.id = 1",  # noqa: S608
+}
+_LOCK_HEAD_SQL = {
+    "postgresql": f"SELECT last_id, last_hash FROM {_HEAD} WHERE id = 1 FOR UPDATE",  # noqa: S608
+    "sqlite": f"SELECT last_id, last_hash FROM {_HEAD} WHERE id = 1",  # noqa: S608
+}
+_MOVE_HEAD_SQL = f"UPDATE {_HEAD} SET last_id = %s, last_hash = %s WHERE id = 1"  # noqa: S608
+#: How many pending entries one head lock links (the rest in the next round of the same call).
+CHAIN_BATCH = 1000
+
+
+@dataclass
+class _Head:
+    last_id: int
+    last_hash: str
+
+
 def _lock_head() -> AuditChainHead:
-    """Lock the chain head (creating it on an empty log), serialising appends until the caller commits."""
+    """Lock the chain head (creating it on an empty log), waiting for it if another transaction holds it;
+    it stays locked until the caller commits."""
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is not None:
         return head
@@ -93,6 +120,77 @@ def _lock_head() -> AuditChainHead:
     return head
 
 
+def _try_head() -> tuple[_Head, bool] | None:
+    """The head, locked until the caller commits, and whether pending entries exist — or None when another
+    transaction holds the head (never waits for it). Creates the head on an empty log."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TRY_HEAD_SQL[connection.vendor])
+        row = cursor.fetchone()
+        if row is not None:
+            return _Head(row[0], row[1]), bool(row[2])
+        cursor.execute(f"SELECT 1 FROM {_HEAD} WHERE id = 1")  # noqa: S608 - model table name
+        if cursor.fetchone() is not None:
+            return None  # it exists, so another transaction holds it
+    with transaction.atomic():  # a savepoint: nothing of a refused genesis stays behind
+        head = _lock_head()  # no head yet: create it (or wait for the concurrent creator)
+    return _Head(head.last_id, head.last_hash), AuditPending.objects.exists()
+
+
+def _move_head(head: _Head) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVE_HEAD_SQL, [head.last_id, head.last_hash])
+
+
+_PENDING_FIELDS = tuple(name for name in CHAINED_FIELDS if name not in ("id", "prev_hash"))
+
+
+def _chain_waiting(head: _Head, limit: int) -> int:
+    """Link up to ``limit`` pending entries after ``head`` (locked by the caller), in pending id order; the
+    pending rows go once their chained copies exist. Returns how many were linked."""
+    rows = list(AuditPending.objects.order_by("id").values("id", *_PENDING_FIELDS)[:limit])
+    if not rows:
+        return 0
+    entries = []
+    for row in rows:
+        values = {name: row[name] for name in _PENDING_FIELDS}
+        values["id"] = head.last_id + 1
+        values["prev_hash"] = head.last_hash
+        digest = entry_hash(values)
+        entries.append(AuditEntry(**values, entry_hash=digest, pending_id=row["id"]))
+        head.last_id, head.last_hash = values["id"], digest
+    AuditEntry.objects.bulk_create(entries)
+    with connection.cursor() as cursor:
+        placeholders = ", ".join(["%s"] * len(rows))
+        cursor.execute(f"DELETE FROM {_PENDING} WHERE id IN ({placeholders})", [row["id"] for row in rows])  # noqa: S608
+    return len(rows)
+
+
+def chain_pending(*, batch_size: int = CHAIN_BATCH) -> int:
+    """Link every committed pending entry into the chain, one batch per head lock (each its own
+    transaction); waits for the head. Run after the commit of an entry that went pending, by
+    ``manage.py audit_chain`` (cron, as a catch-up) and before ``audit_verify``. Returns how many it linked."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(_LOCK_HEAD_SQL[connection.vendor])
+                row = cursor.fetchone()
+            if row is None:
+                head_row = _lock_head()
+                row = (head_row.last_id, head_row.last_hash)
+            head = _Head(row[0], row[1])
+            linked = _chain_waiting(head, batch_size)
+            if linked:
+                _move_head(head)
+        total += linked
+        if linked < batch_size:
+            return total
+
+
+def _chain_after_commit() -> None:
+    chain_pending()
+
+
 def audit_record(
     *,
     actor: Any,
@@ -103,11 +201,14 @@ def audit_record(
     result: str = "success",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain inside the caller's transaction (a savepoint when nested).
+    """Append one entry to the chain inside the caller's transaction; it is rolled back with the caller.
 
     ``actor`` may be None or AnonymousUser for the system or a visitor. ``detail`` is scrubbed: secret
-    keys are dropped and personal data masked (see ``scrub_detail``). The chain head stays locked until the
-    caller's transaction ends, so call this last in a service function."""
+    keys are dropped and personal data masked (see ``scrub_detail``). When the chain head is free the entry
+    is linked at once and the head stays locked until the caller's transaction ends (so call this last in a
+    service function). When another transaction holds the head, this never waits: the entry is stored as
+    pending in the caller's transaction and linked right after the commit (ADR 0012); the entry returned then
+    has no id and no hashes yet."""
     if result not in AuditResult.values:
         raise ValueError(f"unknown audit result {result!r}")
     actor_id, actor_username, actor_display = _actor_fields(actor)
@@ -129,14 +230,30 @@ def audit_record(
         "request_id": _clean_text(info.request_id, 64),
         "detail": plain_json(scrub_detail(detail or {})),
     }
-    with transaction.atomic():
-        head = _lock_head()
-        values["id"] = head.last_id + 1
-        values["created_at"] = timezone.now()
-        values["prev_hash"] = head.last_hash
-        entry = AuditEntry(**values, entry_hash=entry_hash(values))
-        entry.save()
-        AuditChainHead.objects.filter(pk=1).update(last_id=entry.id, last_hash=entry.entry_hash)
+    if connection.in_atomic_block:
+        # No savepoint of its own (two statements fewer per audited transaction): an error here fails the
+        # caller's transaction anyway.
+        return _append(values)
+    with transaction.atomic():  # called outside a transaction: head lock, insert and head update commit together
+        return _append(values)
+
+
+def _append(values: dict[str, Any]) -> AuditEntry:
+    locked = _try_head()
+    values["created_at"] = timezone.now()
+    if locked is None:
+        AuditPending.objects.create(**values)
+        transaction.on_commit(_chain_after_commit)
+        return AuditEntry(**values, prev_hash="", entry_hash="")
+    head, waiting = locked
+    if waiting:  # entries that went pending earlier come first
+        _chain_waiting(head, CHAIN_BATCH)
+    values["id"] = head.last_id + 1
+    values["prev_hash"] = head.last_hash
+    entry = AuditEntry(**values, entry_hash=entry_hash(values))
+    entry.save()
+    head.last_id, head.last_hash = entry.id, entry.entry_hash
+    _move_head(head)
     return entry
 
 

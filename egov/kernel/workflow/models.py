@@ -240,14 +240,16 @@ class WorkItem(models.Model):
         verbose_name_plural = _("待办")
         ordering = ("due_on", "id")
         indexes = (
-            models.Index(fields=["assignee", "status", "due_on"], name="wf_item_assignee"),
+            # ``include``: the badge counts (selectors.worklist_counts) are index-only scans on PostgreSQL.
+            models.Index(fields=["assignee", "status", "due_on"], name="wf_item_assignee", include=["light"]),
             models.Index(
                 fields=["queue_org_unit", "queue_role", "due_on"],
                 name="wf_item_queue_open",
                 condition=Q(status="open", assignee__isnull=True),
+                include=["light"],
             ),
             models.Index(fields=["case", "status"], name="wf_item_case"),
-            models.Index(fields=["completed_by", "-completed_at"], name="wf_item_done"),
+            models.Index(fields=["completed_by", "-completed_at"], name="wf_item_done", include=["status"]),
             models.Index(fields=["warn_on"], name="wf_item_active_warn", condition=Q(status__in=["open", "claimed"])),
             models.Index(
                 fields=["light", "due_on"], name="wf_item_active_light", condition=Q(status__in=["open", "claimed"])

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Literal
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,28 +55,29 @@ _QUEUES_ATTRIBUTE = "_egov_workflow_queues"
 def _queues(user: User) -> dict[str, set[int]]:
     """role code → the unit ids whose queues for that role this user serves (sub-units included when granted).
 
-    Cached on the user object, which Django builds afresh for every request (as the access layer does)."""
-    from egov.kernel.access.models import RoleAssignment
+    One statement (the grants joined to the sub-units they cover), cached on the user object, which Django
+    builds afresh for every request (as the access layer does)."""
+    from egov.kernel.access.models import Role, RoleAssignment
 
     cached: dict[str, set[int]] | None = getattr(user, _QUEUES_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    queues: dict[str, set[int]] = {}
-    subtree_paths: list[tuple[str, str]] = []
-    now = timezone.now()
-    rows = (
-        RoleAssignment.objects.filter(user_id=user.pk)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-        .order_by()
+    sql = (
+        "SELECT r.code, a.org_unit_id, s.id "  # noqa: S608 - table names from the models, values as parameters
+        f"FROM {RoleAssignment._meta.db_table} a "
+        f"JOIN {Role._meta.db_table} r ON r.id = a.role_id "
+        f"JOIN {OrgUnit._meta.db_table} u ON u.id = a.org_unit_id "
+        f"LEFT JOIN {OrgUnit._meta.db_table} s ON a.include_subunits AND s.path LIKE u.path || '%%' "
+        "WHERE a.user_id = %s AND (a.valid_until IS NULL OR a.valid_until > %s)"
     )
-    for role, unit_id, path, subunits in rows.values_list(
-        "role__code", "org_unit_id", "org_unit__path", "include_subunits"
-    ):
-        queues.setdefault(role, set()).add(unit_id)
-        if subunits:
-            subtree_paths.append((role, path))
-    for role, path in subtree_paths:
-        queues[role].update(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    queues: dict[str, set[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, connection.ops.adapt_datetimefield_value(timezone.now())])
+        for role, unit_id, subunit_id in cursor.fetchall():
+            units = queues.setdefault(role, set())
+            units.add(unit_id)
+            if subunit_id is not None:
+                units.add(subunit_id)
     setattr(user, _QUEUES_ATTRIBUTE, queues)
     return queues
 
@@ -137,21 +139,36 @@ def _worklist_query(
     order = SORTS[kind][sort] if sort else next(iter(SORTS[kind].values()))
     filters = filters or WorklistFilters()
     if kind == "started":
-        queryset = _filtered(
-            Case.objects.filter(started_by_id=user.pk), filters, on_case=True, date_field="started_at"
-        ).select_related("org_unit", "definition")
+        queryset = _filtered(Case.objects.filter(started_by_id=user.pk), filters, on_case=True, date_field="started_at")
         return queryset, order
     conditions = {"todo": todo_condition, "warned": lambda u: _warned(todo_condition(u)), "done": _done_condition}
     date_field = "completed_at" if kind == "done" else "created_at"
-    queryset = _filtered(
-        WorkItem.objects.filter(conditions[kind](user)), filters, on_case=False, date_field=date_field
-    ).select_related("case", "org_unit", "assignee", "sent_by")
+    queryset = _filtered(WorkItem.objects.filter(conditions[kind](user)), filters, on_case=False, date_field=date_field)
     return queryset, order
 
 
+#: What a list row carries (select_related) and what it never ships: the serialized workflow, the business data
+#: and the BPMN text are the widest columns by far.
+_ITEM_RELATED = ("case", "org_unit", "assignee", "sent_by")
+_ITEM_DEFERRED = ("case__state", "case__data")
+_CASE_RELATED = ("org_unit", "definition")
+_CASE_DEFERRED = ("state", "data", "definition__bpmn_xml", "definition__dmn_xml")
+
+
 def _page(queryset: QuerySet[Any], order: tuple[str, ...], total: int, page: int, page_size: int) -> list[Any]:
+    """One page in one statement. The ids of the page are chosen first in a sub-select that touches only the
+    work item (or case) table and its indexes; the joins and the wide rows are read for those ids only, not
+    for every row of a long list before the sort."""
     offset = (page - 1) * page_size
-    return list(queryset.order_by(*order)[offset : offset + page_size]) if offset < total else []
+    if offset >= total:
+        return []
+    page_ids = queryset.order_by(*order).values("pk")[offset : offset + page_size]
+    rows: QuerySet[Any] = (
+        Case.objects.select_related(*_CASE_RELATED).defer(*_CASE_DEFERRED)
+        if queryset.model is Case
+        else WorkItem.objects.select_related(*_ITEM_RELATED).defer(*_ITEM_DEFERRED)
+    )
+    return list(rows.filter(pk__in=page_ids).order_by(*order))
 
 
 def worklist(
@@ -204,14 +221,40 @@ def worklist_page(
     return WorklistPage(_page(queryset, order, total, page, page_size), total, counts, page, page_size)
 
 
+def _count(table: str, where: str) -> str:
+    return f"(SELECT COUNT(*) FROM {table} WHERE {where})"  # noqa: S608 - fixed conditions, values as parameters
+
+
 def worklist_counts(user: User) -> dict[str, int]:
-    """The badge numbers of every list: one query over the work items, one over the cases."""
-    todo, done = todo_condition(user), _done_condition(user)
-    counts = WorkItem.objects.filter(todo | done).aggregate(
-        todo=Count("id", filter=todo), warned=Count("id", filter=_warned(todo)), done=Count("id", filter=done)
+    """The badge numbers of every list, in one statement (after the user's queues, read once per request).
+
+    Each number is a sum of counts over disjoint index ranges: the items assigned to the user, and per role
+    the unclaimed items of the queues they serve, are separate ranges of ``wf_item_assignee`` and of the
+    partial ``wf_item_queue_open`` (both carry ``light`` for 预警); done items are a range of ``wf_item_done``
+    (which carries ``status``) and started cases one of ``wf_case_started_by``. On PostgreSQL every count is
+    an index-only scan, so no heap row of a long list is visited (a bitmap over an OR of the conditions would
+    fetch all of them)."""
+    items, cases = WorkItem._meta.db_table, Case._meta.db_table
+    active = "status IN ('open', 'claimed')"
+    queued = "assignee_id IS NULL AND status = 'open' AND queue_role = %s AND queue_org_unit_id IN"
+    todo_parts: list[tuple[str, list[Any]]] = [(f"assignee_id = %s AND {active}", [user.pk])]
+    for role, unit_ids in sorted(_queues(user).items()):
+        placeholders = ", ".join(["%s"] * len(unit_ids))
+        todo_parts.append((f"{queued} ({placeholders})", [role, *sorted(unit_ids)]))
+    warned = "light IN ('yellow', 'red')"
+    done_statuses = ", ".join(f"'{status}'" for status in DONE_STATUSES)
+    todo_sql = " + ".join(_count(items, where) for where, _params in todo_parts)
+    warned_sql = " + ".join(_count(items, f"{where} AND {warned}") for where, _params in todo_parts)
+    params = [value for _where, values in todo_parts for value in values]
+    sql = (
+        f"SELECT {todo_sql}, {warned_sql}, "
+        f"{_count(items, f'completed_by_id = %s AND status IN ({done_statuses})')}, "
+        f"{_count(cases, 'started_by_id = %s')}"
     )
-    counts["started"] = Case.objects.filter(started_by_id=user.pk).count()
-    return counts
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params, user.pk, user.pk])
+        todo, warned_count, done, started = cursor.fetchone()
+    return {"todo": todo, "warned": warned_count, "done": done, "started": started}
 
 
 # --- one case -----------------------------------------------------------------------------------------

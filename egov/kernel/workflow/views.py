@@ -170,6 +170,7 @@ def worklist_view(request: HttpRequest, kind: str) -> HttpResponse:
     )
     rows: list[Any] = []
     total, page, status = 0, 1, 200
+    counts: dict[str, int] | None = None
     if form.is_valid():
         data = form.cleaned_data
         page = data["page"] or 1
@@ -181,9 +182,10 @@ def worklist_view(request: HttpRequest, kind: str) -> HttpResponse:
             until=data["until"],
         )
         try:
-            rows, total = selectors.worklist(
+            result = selectors.worklist_page(
                 user, kind, filters=filters, sort=data["sort"], page=page, page_size=PAGE_SIZE
             )
+            rows, total, counts = result.rows, result.total, result.counts
         except Rejected as exc:
             form.add_error(None, exc.message)
             status = 400
@@ -193,7 +195,7 @@ def worklist_view(request: HttpRequest, kind: str) -> HttpResponse:
     table = [_case_row(row, today) if kind == "started" else _item_row(row, today) for row in rows]
     params = {key: value for key, value in request.GET.items() if key in form.fields and key != "page"}
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    counts = selectors.worklist_counts(user)
+    counts = counts if counts is not None else selectors.worklist_counts(user)
     context = {
         "kind": kind,
         "title": LIST_TITLES[kind],
@@ -218,13 +220,9 @@ def worklist_view(request: HttpRequest, kind: str) -> HttpResponse:
 @require_GET
 def home_panel(request: HttpRequest) -> HttpResponse:
     """The 待办 panel of the office home page (loaded by htmx; the page links here without JavaScript)."""
-    rows, total = selectors.worklist(_user(request), "todo", page_size=5)
+    result = selectors.worklist_page(_user(request), "todo", page_size=5)
     today = beijing_today()
-    context = {
-        "rows": [_item_row(row, today) for row in rows],
-        "total": total,
-        "counts": selectors.worklist_counts(_user(request)),
-    }
+    context = {"rows": [_item_row(row, today) for row in result.rows], "total": result.total, "counts": result.counts}
     return render(request, "workflow/home_panel.html", context)
 
 

@@ -1,0 +1,89 @@
+"""The byte formats of the access log chain and of response signatures, shared by the platform and the
+offline verifier. Deliberately free of Django: ``python -m egov.domain.exchange.verify`` needs only
+``cryptography``.
+
+- ``entry_hash = SM3(canonical)``, where ``canonical`` joins the values of ``CHAINED_FIELDS`` (None as the
+  empty string, integers in decimal) with U+001F. Stored text never contains control characters, so the join
+  is unambiguous, and the database can build the same string in SQL (the fast verification path).
+- A response signature covers ``signed_payload``: the call id, its time, the client and the SM3 digests of
+  the request, the response body and the rows returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+
+SEPARATOR = "\x1f"
+GENESIS_HASH = "0" * 64
+SIGNATURE_ALGORITHM = "ECDSA-P256-SHA256"
+PAYLOAD_VERSION = "egov-exchange/1"
+EVIDENCE_FORMAT = "egov-exchange-evidence/1"
+
+#: The chained columns of ``exchange_accesslogentry`` in hashing order (``entry_hash`` itself excluded).
+CHAINED_FIELDS: tuple[str, ...] = (
+    "chain_id",
+    "seq",
+    "at_us",
+    "call_id",
+    "client_id",
+    "application_id",
+    "consumer_id",
+    "provider_id",
+    "grant_id",
+    "resource",
+    "end_user",
+    "issue",
+    "method",
+    "path",
+    "query",
+    "result",
+    "status_code",
+    "reason_code",
+    "row_count",
+    "rows_digest",
+    "request_digest",
+    "response_digest",
+    "key_id",
+    "signature",
+    "prev_hash",
+)
+
+
+def sm3_hex(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode()
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(data)
+    return digest.finalize().hex()
+
+
+def canonical(values: Mapping[str, Any]) -> str:
+    return SEPARATOR.join("" if values[name] is None else str(values[name]) for name in CHAINED_FIELDS)
+
+
+def entry_hash(values: Mapping[str, Any]) -> str:
+    return sm3_hex(canonical(values))
+
+
+def signed_payload(values: Mapping[str, Any]) -> str:
+    """What the platform signs for one call (the fields come from the log entry)."""
+    parts: Iterable[Any] = (
+        PAYLOAD_VERSION,
+        values["call_id"],
+        values["at_us"],
+        values["client_id"],
+        values["request_digest"],
+        values["response_digest"],
+        values["rows_digest"],
+    )
+    return "\n".join(str(part) for part in parts)
+
+
+def request_canonical(*, method: str, path: str, query: str, client: str, user_id: str, issue: str) -> str:
+    """The request as digested: method, path, the query string with its parameters sorted, the X-Road headers."""
+    return "\n".join(
+        (method.upper(), path, query, f"X-Road-Client:{client}", f"X-Road-UserId:{user_id}", f"X-Road-Issue:{issue}")
+    )
