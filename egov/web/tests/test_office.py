@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from egov.kernel.access.models import Role
-from egov.web.navigation import OFFICE_NAV
+from egov.web.navigation import OFFICE_NAV, NavEntry
 from egov.web.tests.factories import MembershipFactory, RoleAssignmentFactory, UserFactory
 
 
@@ -49,11 +49,15 @@ def test_staff_without_roles_sees_only_the_workbench(client: Client) -> None:
     assert "兴安盟发展和改革委员会" in html
 
 
+def entry_perms(entry: NavEntry) -> set[str]:
+    return {entry.perm} if isinstance(entry.perm, str) else set(entry.perm or ())
+
+
 def entries_for(perms: set[str]) -> list[tuple[str, str]]:
     return [
         (entry.url, str(entry.label))
         for entry in OFFICE_NAV
-        if entry.url and (entry.perm is None or entry.perm in perms)
+        if entry.url and (entry.perm is None or entry_perms(entry) & perms)
     ]
 
 
@@ -65,6 +69,8 @@ def entries_for(perms: set[str]) -> list[tuple[str, str]]:
         ("auditor", ("/office/audit/", "安全审计")),
         ("editor", ("/office/cms/", "内容管理")),
         ("sysadmin", ("/office/django-admin/", "系统管理")),
+        ("data_authority", ("/office/exchange/", "数据共享交换")),
+        ("data_admin", ("/office/exchange/", "数据共享交换")),
     ],
 )
 def test_each_entry_appears_only_with_its_permission(client: Client, role_code: str, entry: tuple[str, str]) -> None:
