@@ -65,3 +65,17 @@ class IdleSessionMiddleware:
                 request.session["last_seen"] = now
                 request.session.setdefault("signed_in_at", now)
         return self.get_response(request)
+
+
+class ChineseFirstMiddleware:
+    """The interface speaks Simplified Chinese unless the visitor chose another language with the switch (the
+    language cookie): the browser's Accept-Language is not consulted, so an English-language browser in a
+    government office still gets the Chinese interface first. Runs before the page cache and LocaleMiddleware,
+    so both see the same language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -28,6 +28,19 @@ def test_chinese_is_the_default(client: Client) -> None:
     expected = ["首页", "政务公开", "政务服务", "互动交流", "数据开放", "网站群", "办件查询", "证照核验"]
     assert nav_labels(html) == expected
     assert "跳到主要内容" in html
+    # and no template comment ever leaks into the page
+    assert "{#" not in html and "#}" not in html
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_visitor_switches(client: Client) -> None:
+    # given a browser that prefers English
+    html = client.get("/services/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    # then the interface is Chinese first
+    assert '<html lang="zh-hans"' in html
+    # until the visitor chooses English with the switch
+    client.post("/i18n/setlang/", {"language": "en", "next": "/services/"})
+    assert '<html lang="en"' in client.get("/services/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
 
 
 @pytest.mark.django_db
