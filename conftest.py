@@ -76,6 +76,22 @@ SEED_FUNCTIONS = (
 )
 
 
+def _restore_wagtail_tree() -> None:
+    """Wagtail's migrations seed the default content locale, the root page and the root collection; a flush
+    removes them."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+
+
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
@@ -94,6 +110,7 @@ def _restore_seed_data(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("_django_db_helper")
     for module_name, function in SEED_FUNCTIONS:
         getattr(importlib.import_module(module_name), function)(apps, None)
+    _restore_wagtail_tree()
     from egov.kernel.calendar.deadlines import invalidate
 
     invalidate()
