@@ -43,9 +43,21 @@ def register_demo_step(name: str, load: DemoLoader) -> None:
     DEMO_STEPS.append(DemoStep(name, load))
 
 
+def _app_position(step: DemoStep) -> int:
+    """Where the step's app stands in INSTALLED_APPS (unknown apps last): a domain step always runs after the
+    kernel steps it builds on, whichever module happened to be imported first (a test may import a domain
+    ``demo`` module before ``load_demo`` discovers the kernel ones)."""
+    from django.apps import apps
+
+    config = apps.get_containing_app_config(getattr(step.load, "__module__", "") or "")
+    if config is None:
+        return len(apps.app_configs)
+    return list(apps.app_configs).index(config.label)
+
+
 def discover_demo_steps() -> list[DemoStep]:
     autodiscover_modules("demo")
-    return list(DEMO_STEPS)
+    return sorted(DEMO_STEPS, key=_app_position)  # stable: registration order within one app
 
 
 def _load_org_tree(stdout: OutputWrapper) -> None:

@@ -157,3 +157,22 @@ def test_registering_a_step_twice_replaces_it() -> None:
         assert [step.load for step in DEMO_STEPS if step.name == "x"] == [print]
     finally:
         DEMO_STEPS[:] = original
+
+
+def test_steps_run_in_app_order_whatever_was_imported_first() -> None:
+    # given a domain app's step registered before the kernel's (a test imported its demo module early)
+    from egov.domain.services import selectors as domain_module
+    from egov.kernel.orgs.demo import discover_demo_steps
+
+    def domain_step(stdout: object) -> None: ...
+
+    domain_step.__module__ = domain_module.__name__
+    original = list(DEMO_STEPS)
+    try:
+        DEMO_STEPS.insert(0, type(DEMO_STEPS[0])("early-domain", domain_step))
+        # when
+        names = [step.name for step in discover_demo_steps()]
+        # then the kernel's org tree and accounts still come first
+        assert names.index("orgs") < names.index("accounts") < names.index("early-domain")
+    finally:
+        DEMO_STEPS[:] = original
