@@ -5,48 +5,15 @@ Run with ``DATABASE_URL=postgres://…`` — SQLite serializes every writer, so 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
 
 from egov.kernel.errors import Conflict
+from egov.kernel.testing import POSTGRES_ONLY, in_threads
 from egov.kernel.workflow.models import Case, WorkItem, WorkItemStatus
 from egov.kernel.workflow.services import case_start, work_item_complete
 from egov.kernel.workflow.tests.conftest import World
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="需要 PostgreSQL（行级锁）"),
-]
-
-
-def _in_threads(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            outcome = work(index)
-            with lock:
-                results.append(outcome)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+pytestmark = POSTGRES_ONLY
 
 
 @pytest.mark.django_db(transaction=True)
@@ -59,7 +26,7 @@ def test_case_numbers_from_eight_threads_are_distinct_and_consecutive(world: Wor
             for n in range(25)
         ]
 
-    results, errors = _in_threads(8, start_many)
+    results, errors = in_threads(8, start_many)
     assert errors == []
     numbers = sorted(number for batch in results for number in batch)
     assert len(set(numbers)) == 200
@@ -74,7 +41,7 @@ def test_two_people_completing_one_item_exactly_one_wins(world: World) -> None:
     item = case.work_items.get()
     people = [world.handler, world.handler2]
 
-    results, errors = _in_threads(
+    results, errors = in_threads(
         2, lambda i: work_item_complete(actor=people[i], item=item, outcome="accept", opinion=f"第{i}人")
     )
 
