@@ -119,10 +119,13 @@ def main() -> None:
     rng = random.Random(20261126)
     try:
         setup_database()
-        if CatalogEntry.objects.filter(code="99.99.99-9999").exists():
-            sys.exit("this database already holds the bench table; use a throw-away database")
         started = time.perf_counter()
-        entry = generate(count, rng)
+        existing = CatalogEntry.objects.filter(code="99.99.99-9999").first()
+        if existing is not None:  # a kept bench database: measure again without regenerating
+            entry = existing
+            count = DataTable.objects.get(entry=entry, is_current=True).row_count
+        else:
+            entry = generate(count, rng)
         generated = time.perf_counter() - started
         results: dict[str, list[float]] = {}
         for label, kwargs in queries().items():
@@ -146,7 +149,8 @@ def main() -> None:
         cleanup()
     everything = [t for values in results.values() for t in values]
     print(f"database:  {database_label()} ({connection.vendor}), now {timezone.now():%Y-%m-%d %H:%M}")
-    print(f"generate:  {count} rows loaded and indexed in {generated:.1f} s")
+    how = "reused (generated earlier)" if existing is not None else f"loaded and indexed in {generated:.1f} s"
+    print(f"generate:  {count} rows {how}")
     for label, values in results.items():
         print(f"{label:18} p50 {percentile(values, 50):6.1f} ms   p95 {percentile(values, 95):6.1f} ms")
     print(f"all queries        p50 {percentile(everything, 50):6.1f} ms   p95 {percentile(everything, 95):6.1f} ms")

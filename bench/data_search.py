@@ -128,10 +128,13 @@ def main() -> None:
     rng = random.Random(20261126)
     try:
         setup_database()
-        if CatalogEntry.objects.filter(code__startswith="99.").exists():
-            sys.exit("this database already holds bench entries; use a throw-away database")
         started = time.perf_counter()
-        generate(total, open_count, rng)
+        reused = CatalogEntry.objects.filter(code__startswith="99.").exists()
+        if reused:  # a kept bench database: measure again without regenerating
+            total = CatalogEntry.objects.filter(code__startswith="99.").count()
+            open_count = CatalogEntry.objects.filter(code__startswith="99.", open_type="open").count()
+        else:
+            generate(total, open_count, rng)
         generated = time.perf_counter() - started
         client = Client()
         units = [f"dbench-{n:03d}" for n in range(40)]
@@ -151,7 +154,8 @@ def main() -> None:
         cleanup()
     everything = [t for values in results.values() for t in values]
     print(f"database:  {database_label()} ({connection.vendor})")
-    print(f"generate:  {total} entries ({open_count} open datasets) in {generated:.1f} s")
+    how = "reused (generated earlier)" if reused else f"in {generated:.1f} s"
+    print(f"generate:  {total} entries ({open_count} open datasets) {how}")
     for label, values in results.items():
         print(
             f"{label:18} p50 {percentile(values, 50):6.1f} ms   p95 {percentile(values, 95):6.1f} ms"

@@ -270,6 +270,8 @@ def drop_table(table_name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table_name)}")
     _row_models.pop(table_name, None)
+    for key in [key for key in _compiled if key[1] == table_name]:
+        del _compiled[key]
 
 
 class RowWriter:
@@ -357,7 +359,55 @@ def decode_cursor(cursor: str, version: int) -> int:
     return row
 
 
-def _condition(by_name: dict[str, dict[str, Any]], flt: RowFilter) -> models.Q:
+_RANGE_OPERATORS = {"lt", "lte", "gt", "gte", "startswith"}
+#: Below this many matches a range filter counts as selective (see :func:`_order_by`).
+SELECTIVE_MATCHES = 5000
+_COMPARISONS = {"eq": "=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """What hand-written SQL over one row table needs: quoted names, the typed fields (to prepare filter values
+    exactly as the ORM does) and the converters the ORM would apply to each column's results."""
+
+    table: str
+    fields: dict[str, models.Field[Any, Any]]
+    converters: dict[str, list[tuple[Any, Any]]]
+
+    def column(self, name: str) -> str:
+        return f"{self.table}.{connection.ops.quote_name(name)}"
+
+    def prep(self, name: str, value: Any) -> Any:
+        field = self.fields[name]
+        return field.get_db_prep_value(field.get_prep_value(value), connection, prepared=True)
+
+
+_compiled: dict[tuple[str, str], _Compiled] = {}
+
+
+def _compile(table: DataTable) -> _Compiled:
+    key = (connection.vendor, table.table_name)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        model = row_model(table)
+        fields: dict[str, models.Field[Any, Any]] = {
+            name: model._meta.get_field(name)  # type: ignore[misc]
+            for name in ["row", *(column["column"] for column in table.columns)]
+        }
+        converters = {}
+        for name, model_field in fields.items():
+            expression = model_field.get_col(table.table_name)
+            found = connection.ops.get_db_converters(expression) + model_field.get_db_converters(connection)
+            converters[name] = [(converter, expression) for converter in found]
+        compiled = _Compiled(connection.ops.quote_name(table.table_name), fields, converters)
+        _compiled[key] = compiled
+    return compiled
+
+
+def _condition(compiled: _Compiled, by_name: dict[str, dict[str, Any]], flt: RowFilter) -> tuple[str, list[Any]]:
+    """One filter as SQL with its parameters: the same SQL and parameter values the ORM builds for the lookup
+    (``eq`` → exact, ``ne`` → NOT exact over a nullable column, ``contains`` → LIKE with escaping …), without
+    building and compiling a queryset on every call."""
     column = by_name.get(flt.column)
     if column is None:
         raise Rejected("unknown_column", _("没有名为“%(c)s”的数据项") % {"c": flt.column}, field="filter")
@@ -367,16 +417,17 @@ def _condition(by_name: dict[str, dict[str, Any]], flt: RowFilter) -> models.Q:
             _("不支持的筛选条件“%(op)s”，可用：%(ops)s") % {"op": flt.op, "ops": "、".join(OPERATORS)},
             field="filter",
         )
-    lookup = f"{column['column']}__{OPERATORS[flt.op]}"
     if flt.op in _TEXT_ONLY and column["data_type"] != DataType.STRING:
         raise Rejected(
             "operator_type", _("“%(op)s”只能用于文本数据项，“%(c)s”不是文本") % {"op": flt.op, "c": flt.column}
         )
+    name = column["column"]
+    sql_column = compiled.column(name)
     if flt.op == "isnull":
         text = str(flt.value).strip().lower()
         if text not in {"true", "false"}:
             raise Rejected("invalid_value", _("isnull 的取值应为 true 或 false"), field="filter")
-        return models.Q(**{lookup: text == "true"})
+        return f"{sql_column} IS {'' if text == 'true' else 'NOT '}NULL", []
     raw_values = list(flt.value) if not isinstance(flt.value, str) else [flt.value]
     if flt.op == "in":
         if len(raw_values) == 1:
@@ -404,29 +455,36 @@ def _condition(by_name: dict[str, dict[str, Any]], flt: RowFilter) -> models.Q:
         # databases (SQLite's LIKE ignores the index; text columns are COLLATE "C" on PostgreSQL).
         prefix = values[0]
         if not prefix:
-            return models.Q()
+            return "", []
         upper = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))
-        return models.Q(**{f"{column['column']}__gte": prefix, f"{column['column']}__lt": upper})
-    q = models.Q(**{lookup: values if flt.op == "in" else values[0]})
-    return ~q if flt.op == "ne" else q
+        return f"{sql_column} >= %s AND {sql_column} < %s", [compiled.prep(name, prefix), compiled.prep(name, upper)]
+    if flt.op == "contains":
+        pattern = f"%{connection.ops.prep_for_like_query(values[0])}%"
+        lhs = connection.ops.lookup_cast("contains", "TextField") % sql_column
+        like = connection.operators["contains"]  # type: ignore[attr-defined]  # set by every backend
+        return f"{lhs} {like % '%s'}", [pattern]
+    if flt.op == "in":
+        prepared = list(dict.fromkeys(compiled.prep(name, value) for value in values))  # the ORM drops repeats
+        return f"{sql_column} IN ({', '.join(['%s'] * len(prepared))})", prepared
+    param = compiled.prep(name, values[0])
+    if flt.op == "ne":  # NULLs are "not equal" too, as with the ORM's negated lookup
+        return f"NOT ({sql_column} = %s AND {sql_column} IS NOT NULL)", [param]
+    return f"{sql_column} {_COMPARISONS[flt.op]} %s", [param]
 
 
-_RANGE_OPERATORS = {"lt", "lte", "gt", "gte", "startswith"}
-#: Below this many matches a range filter counts as selective (see :func:`_ordering`).
-SELECTIVE_MATCHES = 5000
-
-
-def _ordering(queryset: models.QuerySet[Any], filters: Sequence[RowFilter]) -> Any:
+def _order_by(compiled: _Compiled, where: str, params: list[Any], filters: Sequence[RowFilter]) -> str:
     """Row order, with a hint for SQLite: without histograms (no STAT4) its planner cannot tell a selective
     range from a wide one and, to honour ORDER BY _row LIMIT n, walks the rowid — slow when few rows match.
     A bounded probe through the index tells; when the range is selective, "+_row" (an expression) lets the
     planner use the column index and sort the few matches. PostgreSQL's planner has histograms."""
+    row = compiled.column(ROW)
     if connection.vendor != "sqlite" or not any(flt.op in _RANGE_OPERATORS for flt in filters):
-        return "row"
-    matches = queryset.order_by()[:SELECTIVE_MATCHES].count()
-    if matches >= SELECTIVE_MATCHES:
-        return "row"
-    return models.Func(models.F("row"), template="+%(expressions)s", output_field=models.BigIntegerField()).asc()
+        return f"{row} ASC"
+    probe = f"SELECT COUNT(*) FROM (SELECT 1 FROM {compiled.table}{where} LIMIT {SELECTIVE_MATCHES}) matches"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(probe, params)
+        matches = cursor.fetchone()[0]
+    return f"{row} ASC" if matches >= SELECTIVE_MATCHES else f"+{row} ASC"
 
 
 def rows_query(
@@ -440,7 +498,10 @@ def rows_query(
     """Rows of ``table`` in row order: only ``columns`` (item names; None = all), all ``filters`` ANDed,
     after ``cursor`` (from the previous page's ``next_cursor``), at most ``limit`` (1…1000).
     Raises :class:`Rejected` (400) for unknown columns/operators, bad values, bad cursor or limit, and
-    :class:`Conflict` (409) when the cursor belongs to an older load."""
+    :class:`Conflict` (409) when the cursor belongs to an older load.
+
+    Hand-written SQL (identifiers generated and quoted, values as parameters): this is the hot path of the row
+    API and of every exchange call, and building and compiling a queryset cost several times the query."""
     if not 1 <= limit <= MAX_LIMIT:
         raise Rejected("invalid_limit", _("每页条数应在 1 到 %(max)s 之间") % {"max": MAX_LIMIT}, field="limit")
     by_name = {column["name"]: column for column in table.columns}
@@ -453,17 +514,36 @@ def rows_query(
         if not columns:
             raise Rejected("no_columns", _("请至少选择一个数据项"), field="fields")
         selected = [by_name[name] for name in dict.fromkeys(columns)]
-    model = row_model(table)
-    queryset = model._default_manager.all()
+    compiled = _compile(table)
+    conditions: list[str] = []
+    params: list[Any] = []
     for flt in filters:
-        queryset = queryset.filter(_condition(by_name, flt))
+        sql, values = _condition(compiled, by_name, flt)
+        if sql:
+            conditions.append(f"({sql})")
+            params.extend(values)
     if cursor:
-        queryset = queryset.filter(row__gt=decode_cursor(cursor, table.version))
+        conditions.append(f"{compiled.column(ROW)} > %s")
+        params.append(compiled.prep("row", decode_cursor(cursor, table.version)))
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     names = [column["column"] for column in selected]
-    found = list(queryset.order_by(_ordering(queryset, filters)).values_list("row", *names)[: limit + 1])
+    select = ", ".join(compiled.column(name) for name in [ROW, *names])
+    order = _order_by(compiled, where, params, filters)
+    sql = f"SELECT {select} FROM {compiled.table}{where} ORDER BY {order} LIMIT {limit + 1}"  # noqa: S608
+    with connection.cursor() as db_cursor:
+        db_cursor.execute(sql, params)
+        found = db_cursor.fetchall()
     more = len(found) > limit
     found = found[:limit]
-    rows = [{column["name"]: to_json(value) for column, value in zip(selected, row[1:], strict=True)} for row in found]
+    converters = [compiled.converters[name] for name in names]
+    rows = []
+    for row in found:
+        record = {}
+        for column, value, column_converters in zip(selected, row[1:], converters, strict=True):
+            for converter, expression in column_converters:
+                value = converter(value, expression, connection)
+            record[column["name"]] = to_json(value)
+        rows.append(record)
     next_cursor = encode_cursor(table.version, found[-1][0]) if more and found else None
     return RowPage(
         columns=[

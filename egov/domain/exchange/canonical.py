@@ -11,7 +11,8 @@ offline verifier. Deliberately free of Django: ``python -m egov.domain.exchange.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
@@ -52,12 +53,32 @@ CHAINED_FIELDS: tuple[str, ...] = (
 )
 
 
-def sm3_hex(data: bytes | str) -> str:
-    if isinstance(data, str):
-        data = data.encode()
+def _sm3_cryptography(data: bytes) -> str:
     digest = hashes.Hash(hashes.SM3())
     digest.update(data)
     return digest.finalize().hex()
+
+
+def _sm3_hashlib(data: bytes) -> str:
+    return hashlib.new("sm3", data).hexdigest()
+
+
+def _fastest_sm3() -> Callable[[bytes], str]:
+    """hashlib's SM3 when the OpenSSL under Python has it (about a third cheaper per call: no Python-level
+    object per digest) and agrees with ``cryptography`` on a test vector; otherwise ``cryptography``'s."""
+    try:
+        if _sm3_hashlib(b"abc") == _sm3_cryptography(b"abc"):
+            return _sm3_hashlib
+    except ValueError:  # this OpenSSL build has no SM3
+        pass
+    return _sm3_cryptography
+
+
+sm3_bytes_hex: Callable[[bytes], str] = _fastest_sm3()
+
+
+def sm3_hex(data: bytes | str) -> str:
+    return sm3_bytes_hex(data.encode() if isinstance(data, str) else data)
 
 
 def canonical(values: Mapping[str, Any]) -> str:

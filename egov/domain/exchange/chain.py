@@ -1,8 +1,9 @@
 """Appending to and verifying the access log chains.
 
 Several chains (one per application and writer lane, lane = process id modulo ``EXCHANGE_CHAIN_LANES``,
-default 8) so that concurrent calls do not queue on one head row: an append locks only its own chain's head,
-for the length of one INSERT and one UPDATE. Each chain is verified on its own: every entry's hash is
+default 8) so that concurrent calls do not queue on one head row: an append is one conditional statement
+(move the head from where this process last saw it, insert the entry only if it moved), so the head row is
+locked only for that statement and its commit. Each chain is verified on its own: every entry's hash is
 recomputed, ``seq`` must run 1, 2, 3 … without gaps, every ``prev_hash`` must be the previous entry's hash,
 and the last entry must match the chain head (an edited, deleted, inserted or reordered entry breaks one of
 these). The fast path builds each entry's canonical text in SQL, so Python only hashes and compares.
@@ -10,7 +11,10 @@ these). The fast path builds each entry's canonical text in SQL, so Python only 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from egov.domain.exchange.canonical import CHAINED_FIELDS, GENESIS_HASH, SEPARATOR, entry_hash, sm3_hex
+from egov.domain.exchange.canonical import CHAINED_FIELDS, GENESIS_HASH, SEPARATOR, entry_hash, sm3_bytes_hex
 from egov.domain.exchange.models import AccessChain, AccessLogEntry
 
 TABLE = AccessLogEntry._meta.db_table
@@ -34,6 +38,16 @@ def chain_key(application_id: int | None) -> str:
 
 
 _chain_ids: dict[str, int] = {}
+#: This process's last known head of each chain it writes: chain id → (last_seq, last_hash). Only a hint: the
+#: append is conditional on the head still being there, so a stale hint (another process on the same lane, a
+#: rolled-back test transaction) costs one re-read, never a wrong link.
+_heads: dict[int, tuple[int, str]] = {}
+#: Optimistic attempts before an append falls back to locking the head row.
+OPTIMISTIC_ATTEMPTS = 3
+
+_INSERT_COLUMNS = (*CHAINED_FIELDS, "entry_hash")
+_COLUMN_LIST = ", ".join(_INSERT_COLUMNS)
+_HEAD_TABLE = AccessChain._meta.db_table
 
 
 def _chain_id(key: str, *, fresh: bool = False) -> int:
@@ -44,25 +58,84 @@ def _chain_id(key: str, *, fresh: bool = False) -> int:
     return chain_id
 
 
-def _lock_head(key: str) -> AccessChain:
-    try:
-        return AccessChain.objects.select_for_update().only("last_seq", "last_hash").get(pk=_chain_id(key))
-    except AccessChain.DoesNotExist:  # the cached id was rolled back (tests) or the row was removed
-        return AccessChain.objects.select_for_update().only("last_seq", "last_hash").get(pk=_chain_id(key, fresh=True))
+def _read_head(chain_id: int, *, lock: bool = False) -> tuple[int, str] | None:
+    sql = f"SELECT last_seq, last_hash FROM {_HEAD_TABLE} WHERE id = %s"  # noqa: S608 - constant table name
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [chain_id])
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
 
 
-def append(values: dict[str, Any]) -> AccessLogEntry:
-    """Append one entry (``values`` holds every chained field but chain_id, seq and prev_hash)."""
+def _linked(values: dict[str, Any], chain_id: int, head: tuple[int, str]) -> list[Any]:
+    """The row to insert after ``head``: chained values, link fields and the entry's hash, in column order."""
+    values["chain_id"], values["seq"], values["prev_hash"] = chain_id, head[0] + 1, head[1]
+    values["entry_hash"] = entry_hash(values)
+    return [values[name] for name in _INSERT_COLUMNS]
+
+
+_MARKS = ", ".join(["%s"] * len(_INSERT_COLUMNS))
+# One statement moves the head forward only if it is still where this process last saw it, and inserts the
+# entry only if the head moved: one round trip, and the head row is locked just for that statement's commit.
+_APPEND_PG = (
+    f"WITH head AS (UPDATE {_HEAD_TABLE} SET last_seq = %s, last_hash = %s"  # noqa: S608 - constant names
+    f" WHERE id = %s AND last_seq = %s AND last_hash = %s RETURNING id)"
+    f" INSERT INTO {TABLE} ({_COLUMN_LIST}) SELECT {_MARKS} FROM head"
+)
+_MOVE_HEAD = (
+    f"UPDATE {_HEAD_TABLE} SET last_seq = %s, last_hash = %s"  # noqa: S608 - constant names
+    " WHERE id = %s AND last_seq = %s AND last_hash = %s"
+)
+_INSERT = f"INSERT INTO {TABLE} ({_COLUMN_LIST}) VALUES ({_MARKS})"  # noqa: S608
+
+
+def _try_append(chain_id: int, head: tuple[int, str], row: list[Any], digest: str) -> bool:
+    move: list[Any] = [head[0] + 1, digest, chain_id, head[0], head[1]]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_APPEND_PG, [*move, *row])
+            return cursor.rowcount == 1
+        with transaction.atomic():
+            cursor.execute(_MOVE_HEAD, move)
+            if cursor.rowcount != 1:
+                return False
+            cursor.execute(_INSERT, row)
+            return True
+
+
+def append(values: dict[str, Any]) -> dict[str, Any]:
+    """Append one entry (``values`` holds every chained field but chain_id, seq and prev_hash); returns the
+    entry's values with its link fields and ``entry_hash``.
+
+    Optimistic: the head this process last wrote is assumed current and the append is conditional on it
+    (see ``_APPEND_PG``); when another writer moved it, the head is re-read and the entry re-linked. After
+    ``OPTIMISTIC_ATTEMPTS`` misses the head row is locked, as a plain transaction would."""
     key = chain_key(values.get("application_id"))
+    values = dict(values)
+    for attempt in range(OPTIMISTIC_ATTEMPTS):
+        chain_id = _chain_id(key)
+        head = (_heads.get(chain_id) if attempt == 0 else None) or _read_head(chain_id)
+        if head is None:  # the cached chain id was rolled back (tests) or the row was removed
+            _chain_ids.pop(key, None)
+            continue
+        row = _linked(values, chain_id, head)
+        if _try_append(chain_id, head, row, values["entry_hash"]):
+            _heads[chain_id] = (head[0] + 1, values["entry_hash"])
+            return values
+        _heads.pop(chain_id, None)
     with transaction.atomic():
-        head = _lock_head(key)
-        chain_id = head.pk
-        values = {**values, "chain_id": chain_id, "seq": head.last_seq + 1, "prev_hash": head.last_hash}
-        digest = entry_hash(values)
-        entry = AccessLogEntry(**values, entry_hash=digest)
-        entry.save(force_insert=True)
-        AccessChain.objects.filter(pk=chain_id).update(last_seq=values["seq"], last_hash=digest)
-    return entry
+        chain_id = _chain_id(key)
+        head = _read_head(chain_id, lock=True)
+        if head is None:
+            _chain_ids.pop(key, None)
+            chain_id = _chain_id(key)
+            head = _read_head(chain_id, lock=True) or (0, GENESIS_HASH)
+        row = _linked(values, chain_id, head)
+        if not _try_append(chain_id, head, row, values["entry_hash"]):  # pragma: no cover - the head is locked
+            raise RuntimeError("exchange access chain head moved while locked")
+    _heads[chain_id] = (head[0] + 1, values["entry_hash"])
+    return values
 
 
 def entry_values(entry: AccessLogEntry) -> dict[str, Any]:
@@ -95,41 +168,68 @@ def _canonical_sql() -> str:
     return f" || '{SEPARATOR}' || ".join(parts)
 
 
-def _rows(chain_ids: list[int] | None) -> Iterator[tuple[int, int, str, str, str]]:
-    where = ""
+#: Rows fetched per round trip by the verifier.
+VERIFY_BATCH = 10_000
+
+
+def _batches(chain_ids: list[int] | None, group: tuple[int, int] | None = None) -> Iterator[list[tuple[Any, ...]]]:
+    """(chain_id, seq, prev_hash, entry_hash, canonical text) in chain and seq order, in batches from a
+    server-side cursor. A reader thread fetches the next batch while the caller hashes this one, so the
+    database builds canonical texts while Python hashes (the two halves of the work run side by side)."""
+    conditions = []
     params: list[Any] = []
     if chain_ids is not None:
-        where = f"WHERE chain_id IN ({', '.join(['%s'] * len(chain_ids))})"
+        conditions.append(f"chain_id IN ({', '.join(['%s'] * len(chain_ids))})")
         params = list(chain_ids)
+    if group is not None:  # (n, i): the chains whose id is i modulo n
+        conditions.append("MOD(chain_id, %s) = %s")
+        params.extend(group)
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     sql = f"SELECT chain_id, seq, prev_hash, entry_hash, {_canonical_sql()} FROM {TABLE} {where} ORDER BY chain_id, seq"  # noqa: S608 - column names are constants
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
-        while True:
-            batch = cursor.fetchmany(5000)
-            if not batch:
-                return
-            yield from batch
+        raw = getattr(cursor, "cursor", cursor)  # the driver's cursor: fetched from the reader thread
+        batches: queue.Queue[list[tuple[Any, ...]] | BaseException] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def read() -> None:
+            try:
+                while not stop.is_set():
+                    batch = raw.fetchmany(VERIFY_BATCH)
+                    batches.put(batch)
+                    if not batch:
+                        return
+            except BaseException as exc:  # handed to the caller's thread  # noqa: BLE001
+                batches.put(exc)
+
+        reader = threading.Thread(target=read, name="exchange-verify-reader", daemon=True)
+        reader.start()
+        try:
+            while True:
+                item = batches.get()
+                if isinstance(item, BaseException):
+                    raise item
+                if not item:
+                    return
+                yield item
+        finally:
+            stop.set()
+            while reader.is_alive():  # let a reader blocked on a full queue finish
+                with contextlib.suppress(queue.Empty):
+                    batches.get(timeout=0.1)
+            reader.join()
 
 
-def verify(chain_ids: list[int] | None = None, *, max_problems: int = 100) -> VerifyResult:
-    """Verify the given chains (all by default); stops collecting after ``max_problems``."""
-    heads = {
-        row.pk: row
-        for row in (AccessChain.objects.filter(pk__in=chain_ids) if chain_ids else AccessChain.objects.all())
-    }
-    result = VerifyResult(chains=len(heads))
-    problems = result.problems
+def _verify_rows(
+    batches: Iterator[list[tuple[Any, ...]]], heads: dict[int, AccessChain], max_problems: int
+) -> tuple[int, set[int], list[tuple[int, ChainProblem]]]:
+    """Check rows in chain and seq order: (entries, chains seen, problems as (chain id, problem) in order)."""
+    problems: list[tuple[int, ChainProblem]] = []
 
     def report(chain_id: int, seq: int | None, message: str) -> None:
         if len(problems) < max_problems:
             key = heads[chain_id].key if chain_id in heads else str(chain_id)
-            problems.append(ChainProblem(chain=key, seq=seq, message=message))
-
-    current: int | None = None
-    expected_seq = 1
-    previous = GENESIS_HASH
-    count = 0
-    seen: set[int] = set()
+            problems.append((chain_id, ChainProblem(chain=key, seq=seq, message=message)))
 
     def close(chain_id: int, last_seq: int, last_hash: str) -> None:
         head = heads.get(chain_id)
@@ -138,25 +238,73 @@ def verify(chain_ids: list[int] | None = None, *, max_problems: int = 100) -> Ve
         elif head.last_seq != last_seq or head.last_hash != last_hash:
             report(chain_id, last_seq, f"链尾与链头不符（链头记录第 {head.last_seq} 条），末尾日志可能被删除")
 
-    for chain_id, seq, prev_hash, stored_hash, text in _rows(chain_ids):
-        count += 1
-        if chain_id != current:
-            if current is not None:
-                close(current, expected_seq - 1, previous)
-            current, expected_seq, previous = chain_id, 1, GENESIS_HASH
-            seen.add(chain_id)
-        if seq != expected_seq:
-            report(chain_id, seq, f"序号不连续：应为 {expected_seq}，实为 {seq}（日志被删除或插入）")
-        if prev_hash != previous:
-            report(chain_id, seq, "前序哈希不符（日志被删除、插入或调换顺序）")
-        if sm3_hex(text) != stored_hash:
-            report(chain_id, seq, "内容哈希不符（日志被修改）")
-        previous = stored_hash
-        expected_seq = seq + 1
+    current: int | None = None
+    expected_seq = 1
+    previous = GENESIS_HASH
+    count = 0
+    seen: set[int] = set()
+    digest = sm3_bytes_hex  # bound once: this loop runs once per entry
+    for batch in batches:
+        count += len(batch)
+        for chain_id, seq, prev_hash, stored_hash, text in batch:
+            if chain_id != current:
+                if current is not None:
+                    close(current, expected_seq - 1, previous)
+                current, expected_seq, previous = chain_id, 1, GENESIS_HASH
+                seen.add(chain_id)
+            if seq != expected_seq:
+                report(chain_id, seq, f"序号不连续：应为 {expected_seq}，实为 {seq}（日志被删除或插入）")
+            if prev_hash != previous:
+                report(chain_id, seq, "前序哈希不符（日志被删除、插入或调换顺序）")
+            if digest(text.encode()) != stored_hash:
+                report(chain_id, seq, "内容哈希不符（日志被修改）")
+            previous = stored_hash
+            expected_seq = seq + 1
     if current is not None:
         close(current, expected_seq - 1, previous)
+    return count, seen, problems
+
+
+def verify(chain_ids: list[int] | None = None, *, max_problems: int = 100, workers: int = 1) -> VerifyResult:
+    """Verify the given chains (all by default); stops collecting after ``max_problems``.
+
+    ``workers`` > 1 splits the chains (id modulo ``workers``) over as many threads, each with its own
+    database connection, so that as many database processes build canonical texts at once (the larger half
+    of the work). The threads read only committed rows: use it for operations (the command, benchmarks), not
+    inside a transaction whose entries are not committed yet."""
+    heads = {
+        row.pk: row
+        for row in (AccessChain.objects.filter(pk__in=chain_ids) if chain_ids else AccessChain.objects.all())
+    }
+    result = VerifyResult(chains=len(heads))
+    outcomes: list[tuple[int, set[int], list[tuple[int, ChainProblem]]] | None]
+    if workers <= 1:
+        outcomes = [_verify_rows(_batches(chain_ids), heads, max_problems)]
+    else:
+        outcomes = [None] * workers
+
+        def run(index: int) -> None:
+            try:
+                outcomes[index] = _verify_rows(_batches(chain_ids, (workers, index)), heads, max_problems)
+            finally:
+                connection.close()  # this thread's own connection
+
+        threads = [threading.Thread(target=run, args=(i,), name=f"exchange-verify-{i}") for i in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    done = [outcome for outcome in outcomes if outcome is not None]
+    if len(done) != len(outcomes):  # a thread failed (its exception was printed): never report a partial pass
+        raise RuntimeError("exchange access log verification failed")
+    # Problems in the order a single pass reports them: by chain, then as found within the chain.
+    found = sorted((problem for _count, _seen, problems in done for problem in problems), key=lambda p: p[0])
+    result.problems = [problem for _chain_id, problem in found][:max_problems]
+    seen = set().union(*(chains for _count, chains, _problems in done))
     for chain_id, head in heads.items():
-        if chain_id not in seen and head.last_seq:
-            report(chain_id, None, f"链头记录 {head.last_seq} 条日志，但日志已全部缺失")
-    result.entries = count
+        if chain_id not in seen and head.last_seq and len(result.problems) < max_problems:
+            result.problems.append(
+                ChainProblem(chain=head.key, seq=None, message=f"链头记录 {head.last_seq} 条日志，但日志已全部缺失")
+            )
+    result.entries = sum(count for count, _seen, _problems in done)
     return result

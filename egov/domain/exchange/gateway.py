@@ -14,21 +14,24 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from egov.domain.data.models import CatalogEntry, DataTable
 from egov.domain.exchange import chain, signing
 from egov.domain.exchange.canonical import SIGNATURE_ALGORITHM, request_canonical, signed_payload, sm3_hex
 from egov.domain.exchange.models import CallResult, ExchangeApplication, Grant
 from egov.domain.exchange.services import secret_digest
 from egov.kernel.errors import Rejected
+from egov.kernel.orgs.models import OrgUnit
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
@@ -52,6 +55,48 @@ class CallError(Exception):
         self.result = result
 
 
+@dataclass(frozen=True)
+class Application:
+    """The calling application as one call needs it (read fresh on every call: a disabled application or a
+    rotated secret takes effect from the next call)."""
+
+    pk: int
+    client_id: str
+    secret_digest: str
+    is_active: bool
+    rate_limit: int
+    consumer_id: int
+    consumer_code: str
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    pk: Any
+    code: str
+    title: str
+    provider_id: int
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    pk: int
+    columns: list[str]
+    row_filter: dict[str, list[str]]
+    valid_from: date
+    valid_until: date
+    revoked_at: datetime | None
+
+
+@dataclass
+class Lookup:
+    """Everything a call is checked against, read in one statement (see :func:`_lookup`)."""
+
+    application: Application | None = None
+    entry: EntryRef | None = None
+    table: DataTable | None = None
+    grants: list[GrantRow] = field(default_factory=list)
+
+
 @dataclass
 class Call:
     """What the access log records about one call."""
@@ -65,7 +110,7 @@ class Call:
     client: str = ""
     user_id: str = ""
     issue: str = ""
-    application: ExchangeApplication | None = None
+    application: Application | None = None
     consumer_id: int | None = None
     provider_id: int | None = None
     grant_id: int | None = None
@@ -116,7 +161,87 @@ def _headers(request: HttpRequest, call: Call) -> None:
             )
 
 
-def _authenticate(request: HttpRequest, call: Call) -> ExchangeApplication:
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+_APPLICATION_COLUMNS = "a.id, a.client_id, a.secret_digest, a.is_active, a.rate_limit, a.consumer_id, o.code"
+_APPLICATION_FROM = f"FROM {_table(ExchangeApplication)} a JOIN {_table(OrgUnit)} o ON o.id = a.consumer_id"
+# The application, its unit's code, the entry named by code or name (as CatalogEntry's default ordering picks
+# it), the entry's current data table and every grant of the unit for the entry: one round trip per call
+# instead of four ORM queries. Deny by default is unchanged: no grant row, no data.
+_CALL_SQL = (
+    f"SELECT {_APPLICATION_COLUMNS}, e.id, e.code, e.title, e.provider_id,"  # noqa: S608 - constant names
+    " t.id, t.version, t.table_name, t.columns, t.row_count,"
+    " g.id, g.columns, g.row_filter, g.valid_from, g.valid_until, g.revoked_at"
+    f" {_APPLICATION_FROM}"
+    f" LEFT JOIN {_table(CatalogEntry)} e ON e.id = ("
+    f"SELECT x.id FROM {_table(CatalogEntry)} x WHERE x.code = %s OR x.name = %s ORDER BY x.code LIMIT 1)"
+    f" LEFT JOIN {_table(DataTable)} t ON t.entry_id = e.id AND t.is_current = %s"
+    f" LEFT JOIN {_table(Grant)} g ON g.consumer_id = a.consumer_id AND g.entry_id = e.id"
+    " WHERE a.client_id = %s"
+)
+_APPLICATION_SQL = f"SELECT {_APPLICATION_COLUMNS} {_APPLICATION_FROM} WHERE a.client_id = %s"
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _lookup(client_id: str, reference: str | None) -> Lookup:
+    found = Lookup()
+    with connection.cursor() as cursor:
+        if reference is None:
+            cursor.execute(_APPLICATION_SQL, [client_id])
+        else:
+            cursor.execute(_CALL_SQL, [reference, reference, True, client_id])
+        rows = cursor.fetchall()
+    if not rows:
+        return found
+    first = rows[0]
+    found.application = Application(
+        pk=first[0],
+        client_id=first[1],
+        secret_digest=first[2],
+        is_active=bool(first[3]),
+        rate_limit=first[4],
+        consumer_id=first[5],
+        consumer_code=first[6],
+    )
+    if reference is None or first[7] is None:
+        return found
+    found.entry = EntryRef(pk=first[7], code=first[8], title=first[9], provider_id=first[10])
+    if first[11] is not None:
+        found.table = DataTable(
+            id=first[11],
+            entry_id=first[7],
+            version=first[12],
+            table_name=first[13],
+            columns=_json(first[14]),
+            row_count=first[15],
+            is_current=True,
+        )
+    found.grants = [
+        GrantRow(
+            pk=row[16],
+            columns=list(_json(row[17]) or []),
+            row_filter=dict(_json(row[18]) or {}),
+            valid_from=_date(row[19]),
+            valid_until=_date(row[20]),
+            revoked_at=row[21],
+        )
+        for row in rows
+        if row[16] is not None
+    ]
+    found.grants.sort(key=lambda grant: (grant.valid_until, grant.pk), reverse=True)
+    return found
+
+
+def _authenticate(request: HttpRequest, call: Call, reference: str | None) -> Lookup:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _sep, token = header.partition(" ")
     message = _("应用凭证缺失或无效：请以 HTTP Basic 方式提供“应用标识:密钥”")
@@ -126,22 +251,19 @@ def _authenticate(request: HttpRequest, call: Call) -> ExchangeApplication:
         client_id, _colon, secret = base64.b64decode(token.strip(), validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise CallError(401, "unauthenticated", message, CallResult.DENIED) from None
-    application = (
-        ExchangeApplication.objects.select_related("consumer").filter(client_id=client_id[:40]).first()
-        if client_id
-        else None
-    )
+    found = _lookup(client_id[:40], reference) if client_id else Lookup()
+    application = found.application
     if application is None or not hmac.compare_digest(application.secret_digest, secret_digest(secret)):
         raise CallError(401, "unauthenticated", message, CallResult.DENIED)
     call.application = application
     call.consumer_id = application.consumer_id
     if not application.is_active:
         raise CallError(401, "application_disabled", _("该应用已停用，请联系本单位数据管理员"), CallResult.DENIED)
-    return application
+    return found
 
 
-def _check_client(application: ExchangeApplication, call: Call) -> None:
-    expected = f"{application.consumer.code}/{application.client_id}"
+def _check_client(application: Application, call: Call) -> None:
+    expected = f"{application.consumer_code}/{application.client_id}"
     if call.client != expected:
         raise CallError(
             400,
@@ -150,15 +272,13 @@ def _check_client(application: ExchangeApplication, call: Call) -> None:
         )
 
 
-def _rate_limit(application: ExchangeApplication) -> None:
+def _rate_limit(application: Application) -> None:
     window = int(time.time() // 60)
     key = f"exchange:rate:{application.pk}:{window}"
-    cache.add(key, 0, timeout=120)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
+        count = cache.incr(key)  # one round trip once the window's counter exists
+    except ValueError:  # the window's first call (or the counter expired)
+        count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
     if count > application.rate_limit:
         raise CallError(
             429,
@@ -174,11 +294,9 @@ def _today() -> date:
     return beijing_today()
 
 
-def _entry(reference: str, call: Call) -> Any:
-    from egov.domain.data.models import CatalogEntry
-
+def _entry(reference: str, call: Call, found: Lookup) -> EntryRef:
     call.resource = _CONTROL.sub("", reference)[:100]
-    entry = CatalogEntry.objects.filter(Q(code=reference) | Q(name=reference)).first()
+    entry = found.entry
     if entry is None:
         raise CallError(404, "resource_not_found", _("信息资源“%(r)s”不存在") % {"r": call.resource})
     call.provider_id = entry.provider_id
@@ -186,10 +304,23 @@ def _entry(reference: str, call: Call) -> Any:
     return entry
 
 
-def current_grant(consumer_id: int, entry: Any, *, today: date | None = None) -> Grant:
-    """The consumer's current grant for ``entry``; a :class:`CallError` (403) says why there is none."""
-    today = today or _today()
-    grants = list(Grant.objects.filter(consumer_id=consumer_id, entry=entry).order_by("-valid_until", "-pk"))
+class _GrantLike(Protocol):
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def valid_from(self) -> date: ...
+    @property
+    def valid_until(self) -> date: ...
+    @property
+    def revoked_at(self) -> datetime | None: ...
+
+
+G = TypeVar("G", bound=_GrantLike)
+
+
+def choose_grant(grants: Sequence[G], today: date) -> G:
+    """The current grant among ``grants`` (ordered latest ``valid_until`` first); a :class:`CallError` (403)
+    says why there is none."""
     for grant in grants:
         if grant.revoked_at is None and grant.valid_from <= today <= grant.valid_until:
             return grant
@@ -206,13 +337,19 @@ def current_grant(consumer_id: int, entry: Any, *, today: date | None = None) ->
     raise CallError(403, "no_grant", _("本单位没有该信息资源的有效共享授权"), CallResult.DENIED)
 
 
+def current_grant(consumer_id: int, entry: Any, *, today: date | None = None) -> Grant:
+    """The consumer's current grant for ``entry``; a :class:`CallError` (403) says why there is none."""
+    grants = list(Grant.objects.filter(consumer_id=consumer_id, entry=entry).order_by("-valid_until", "-pk"))
+    return choose_grant(grants, today or _today())
+
+
 def _not_granted(names: list[str]) -> CallError:
     return CallError(
         403, "column_not_granted", _("数据项“%(c)s”不在共享授权范围内") % {"c": "、".join(names)}, CallResult.DENIED
     )
 
 
-def _parameters(request: HttpRequest, grant: Grant) -> tuple[list[str], list[Any], str | None, int]:
+def _parameters(request: HttpRequest, grant: GrantRow) -> tuple[list[str], list[Any], str | None, int]:
     from egov.domain.data.rows import RowFilter
 
     allowed = list(grant.columns)
@@ -247,16 +384,17 @@ def _parameters(request: HttpRequest, grant: Grant) -> tuple[list[str], list[Any
     return columns, filters, cursor, limit
 
 
-def _rows_body(request: HttpRequest, reference: str, call: Call) -> dict[str, Any]:
-    from egov.domain.data.selectors import rows_query
+def _rows_body(request: HttpRequest, reference: str, call: Call, found: Lookup) -> dict[str, Any]:
+    from egov.domain.data.rows import rows_query
 
-    entry = _entry(reference, call)
-    assert call.consumer_id is not None
-    grant = current_grant(call.consumer_id, entry)
+    entry = _entry(reference, call, found)
+    grant = choose_grant(found.grants, _today())
     call.grant_id = grant.pk
     columns, filters, cursor, limit = _parameters(request, grant)
+    if found.table is None:
+        raise CallError(404, "no_data", _("该数据目录尚未加载数据"))
     try:
-        page = rows_query(entry, columns=columns, filters=filters, cursor=cursor, limit=limit)
+        page = rows_query(found.table, columns=columns, filters=filters, cursor=cursor, limit=limit)
     except Rejected as exc:
         raise CallError(exc.status, exc.code, exc.message) from None
     granted = set(columns)
@@ -312,10 +450,11 @@ def handle(request: HttpRequest, reference: str | None) -> HttpResponse:
         if request.method != "GET":
             raise CallError(405, "method_not_allowed", _("交换接口只接受 GET 请求"))
         _headers(request, call)
-        application = _authenticate(request, call)
-        _check_client(application, call)
-        _rate_limit(application)
-        body: dict[str, Any] = _grants_body(call) if reference is None else _rows_body(request, reference, call)
+        found = _authenticate(request, call, reference)
+        assert found.application is not None  # _authenticate raised otherwise
+        _check_client(found.application, call)
+        _rate_limit(found.application)
+        body: dict[str, Any] = _grants_body(call) if reference is None else _rows_body(request, reference, call, found)
     except CallError as exc:
         status, result, reason = exc.status, exc.result, exc.code
         body = {"error": {"code": exc.code, "message": exc.message}}
