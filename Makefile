@@ -15,7 +15,7 @@ VENDOR := var/vendor
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: totp run test install install-python install-assets install-fonts install-browser lint check migrate demo serve worker bench clean
+.PHONY: totp run test install install-python install-assets install-fonts install-browser bench-tools lint check migrate demo serve worker bench clean
 
 run: install migrate demo serve
 
@@ -44,13 +44,15 @@ $(VENDOR)/.copied: node_modules/.installed scripts/vendor_assets.sh
 install-assets: $(VENDOR)/.copied
 
 # Fonts: Noto CJK for PDFs (WeasyPrint) and Noto Sans Mongolian for traditional Mongolian script (Debian
-# packages, installed once where missing).
-install-fonts:
+# packages, installed once where missing); then the serif faces the PDFs use are cut down to the characters of
+# official documents into var/fonts/ (once per machine: idempotent, cached in ~/.cache/egov; ADR 0013).
+install-fonts: install-python
 	@fc-list 2>/dev/null | grep -q "Noto Serif CJK" && fc-list 2>/dev/null | grep -q "Noto Sans Mongolian" || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    (apt-get install -y -qq fonts-noto-cjk fonts-noto-core >/dev/null 2>&1 || \
 	     (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk fonts-noto-core >/dev/null)) ; \
 	  else echo "请以 root 运行，或先安装 fonts-noto-cjk fonts-noto-core（PDF 中文字体与蒙古文字体）"; exit 1; fi; }
+	@$(PY) scripts/subset_fonts.py --out var/fonts
 
 # Debian's Chromium for the end-to-end tests (Playwright drives it; no browser is downloaded).
 install-browser:
@@ -84,7 +86,17 @@ lint: install-python
 
 check: lint test
 
-bench: install
+# Load generator and reverse proxy for the HTTP benches (bench/portal_http.py runs docs/deploy/nginx.conf):
+# Debian's wrk and nginx-light, installed once where missing (the nginx service is not left running).
+bench-tools:
+	@command -v wrk >/dev/null && { command -v nginx >/dev/null || test -x /usr/sbin/nginx; } || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -qq wrk nginx-light >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq wrk nginx-light >/dev/null)) ; \
+	    (systemctl disable --now nginx >/dev/null 2>&1 || service nginx stop >/dev/null 2>&1 || true) ; \
+	  else echo "请以 root 运行，或先安装 wrk nginx-light（HTTP 压测工具与反向代理）"; exit 1; fi; }
+
+bench: install bench-tools
 	@ls bench/*.py | sed 's/^/  /'; echo "run one: $(PY) bench/<name>.py  (see bench/README.md)"
 
 clean:

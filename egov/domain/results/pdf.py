@@ -1,25 +1,35 @@
 """PDF rendering of notices and certificates: Django templates → WeasyPrint, with a CJK font embedded.
 
-The font is found through fontconfig (``fc-match``), as WeasyPrint itself finds fonts: the family comes from
-``EGOV_PDF_SERIF_FONT`` (default Noto Serif CJK SC, installed by the Makefile as fonts-noto-cjk). Naming the
-family lets fontconfig pick the simplified-Chinese face of the collection from its cache; an ``@font-face``
-rule would make WeasyPrint read the 20 MB collection again on every document (~60 % slower). WeasyPrint
-embeds the used subset; a system check (``results.W001``) warns when fontconfig has no CJK face.
+The text face is the serif cut down at install time to the characters of official documents (``var/fonts/``,
+written by ``make install-fonts``, see ``fontset``), loaded through ``@font-face`` once per thread: WeasyPrint
+then subsets an 8 000-glyph face per document instead of the 65 535-glyph faces of the system collection,
+which took ~0.6 s and drove the process past 500 MB (docs/adr/0013-pdf-fonts.md). The extension face (the
+rest of the CJK Unified Ideographs) and then the full system family (``EGOV_PDF_SERIF_FONT``, default Noto
+Serif CJK SC from fonts-noto-cjk) follow it in every ``font-family``: Pango falls back per glyph, so only a
+document with a rarer character in a name pays for the bigger faces. System checks warn when fontconfig has
+no CJK face (``results.W001``) and when the subset faces are missing (``results.W002``).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import re
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from egov.domain.results.fontset import FACES, Face
 
 DIGITS = "〇一二三四五六七八九"
 # WeasyPrint logs every rendering step at INFO: eight lines per document.
@@ -88,11 +98,85 @@ def missing_cjk_font() -> str:
     return ""
 
 
+def font_dir() -> Path:
+    return Path(getattr(settings, "EGOV_PDF_FONT_DIR", None) or Path(settings.BASE_DIR) / "var" / "fonts")
+
+
+def subset_faces() -> dict[Face, Path]:
+    """The subset faces ``make install-fonts`` wrote: all of them, or none (a half-written set is not used)."""
+    directory = font_dir()
+    faces = {face: directory / face.file for face in FACES}
+    return faces if all(path.is_file() for path in faces.values()) else {}
+
+
+def missing_subset() -> str:
+    """An explanation when the subset faces are missing (shown by the system check), else ""."""
+    if subset_faces():
+        return ""
+    return (
+        f"PDF 字体子集未生成（{font_dir()}）：每份文书将改用完整系统字体，慢且占用大量内存；请运行 make install-fonts"
+    )
+
+
+_FAMILY_NAME = re.compile(r"^[A-Za-z0-9 ._-]+$")
+
+
+def font_stack(families: list[str]) -> str:
+    """The CSS font-family list, quoted; only plain names (they come from settings, never from users)."""
+    names = [name for name in families if _FAMILY_NAME.match(name)]
+    return mark_safe(", ".join(f'"{name}"' for name in names))  # noqa: S308 - names checked above
+
+
+class _Renderer(threading.local):
+    """Per thread (Pango's font map is not thread-safe): one WeasyPrint font configuration with the subset
+    faces registered once and reused by every document, so they are read and scanned once per process."""
+
+    key: tuple[tuple[str, int], ...] | None = None
+    font_config: Any = None
+    stylesheets: list[Any]
+
+
+_renderer = _Renderer()
+# Drop this thread's font configuration before the interpreter tears its modules down (its __del__ removes
+# a temporary directory and would fail noisily on exit otherwise).
+atexit.register(lambda: setattr(_renderer, "font_config", None))
+
+
+def _font_setup() -> tuple[Any, list[Any], list[str]]:
+    """(font configuration, extra stylesheets, families before the system one) for this thread."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    faces = subset_faces()
+    key = tuple((str(path), path.stat().st_mtime_ns) for path in faces.values())
+    if _renderer.key != key or _renderer.font_config is None:
+        font_config = FontConfiguration()
+        rules = "".join(
+            f'@font-face {{ font-family: "{face.family}"; src: url("{path.as_uri()}"); font-weight: {face.weight}; }}'
+            for face, path in faces.items()
+        )
+        sheet = CSS(string=rules, font_config=font_config, url_fetcher=_url_fetcher()) if rules else None
+        _renderer.stylesheets = [sheet] if sheet else []
+        _renderer.font_config = font_config
+        _renderer.key = key
+    return _renderer.font_config, _renderer.stylesheets, list(dict.fromkeys(face.family for face in faces))
+
+
+def _url_fetcher() -> Any:
+    """Documents load only embedded data (the QR code) and the local font files: never the network."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data", "file"))
+
+
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(template, {**context, "font_family": serif_family()})
-    return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+    font_config, stylesheets, families = _font_setup()
+    stack = font_stack([*families, serif_family()])
+    html = render_to_string(template, {**context, "font_stack": stack})
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher())
+    return bytes(document.write_pdf(stylesheets=stylesheets, font_config=font_config))
 
 
 def qr_code(url: str) -> segno.QRCode:

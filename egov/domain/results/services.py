@@ -14,13 +14,16 @@ import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,6 +172,59 @@ def _holder_code(value: str) -> str:
     raise Rejected(
         "holder_code_invalid", _("持证主体证件号码应为有效的身份证号码或统一社会信用代码"), field="holder_code"
     )
+
+
+# --- notifications ------------------------------------------------------------------------------------
+
+#: What the applicant is asked to do at each delivery step (the ``instruction`` of results.delivery_update).
+DELIVERY_INSTRUCTIONS: dict[tuple[str, str], str] = {
+    (DeliveryMethod.PICKUP, DeliveryStatus.PREPARED): "办理结果已备妥，可领取：请携带有效身份证件到{unit}窗口领取。",
+    (DeliveryMethod.POST, DeliveryStatus.PREPARED): "办理结果已备妥，将尽快寄出。",
+    (DeliveryMethod.ELECTRONIC, DeliveryStatus.PREPARED): "办理结果已备妥，将以电子方式送达。",
+    (DeliveryMethod.POST, DeliveryStatus.SENT): "办理结果已寄出，请注意查收。",
+    (DeliveryMethod.ELECTRONIC, DeliveryStatus.DELIVERED): "办理结果已电子送达，可在“我的办件”中下载。",
+    (DeliveryMethod.POST, DeliveryStatus.DELIVERED): "办理结果已签收送达。",
+    (DeliveryMethod.PICKUP, DeliveryStatus.COLLECTED): "办理结果已在窗口领取。",
+}
+
+
+def _url(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # the other zone's pages are not mounted in this process
+        return ""
+
+
+def _send(case_id: int, event: str, context: dict[str, Any], related: tuple[str, int]) -> None:
+    """After the commit: the case's applicant (link to their results page) and its full-process agent if it
+    has one (link to the office page of the case), each once."""
+    from egov.kernel.notify.services import notify
+
+    case = Case.objects.select_related("applicant").get(pk=case_id)
+    sent: set[int] = set()
+    if case.applicant is not None:
+        notify(
+            recipients=[case.applicant],
+            event=event,
+            context=context,
+            related=related,
+            url=_url("results:my_results", case.number),
+        )
+        sent.add(case.applicant.pk)
+    if apps.is_installed("egov.domain.agency"):
+        from egov.domain.agency.services import current_agent_id
+        from egov.kernel.accounts.models import User
+
+        agent_id = current_agent_id(case)
+        agent = User.objects.filter(pk=agent_id).first() if agent_id and agent_id not in sent else None
+        if agent is not None:
+            url = _url("results:office_case", case.number)
+            notify(recipients=[agent], event=event, context=context, related=related, url=url)
+
+
+def _notify_on_commit(case: Case, event: str, context: dict[str, Any], obj: Any) -> None:
+    related = (obj._meta.label_lower, obj.pk)
+    transaction.on_commit(partial(_send, case.pk, event, context, related))
 
 
 # --- notices ------------------------------------------------------------------------------------------
@@ -378,6 +434,18 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
         org_unit=locked.org_unit,
         detail={"number": locked.number},
     )
+    case = Case.objects.get(pk=locked.case_id)
+    today = beijing_today()
+    context = {
+        "case_title": case.title,
+        "case_number": case.number,
+        "certificate_title": locked.title,
+        "certificate_number": locked.number,
+        "reason": reason,
+        "unit_name": locked.org_unit.name,
+        "revoked_on": f"{today.year}年{today.month}月{today.day}日",
+    }
+    _notify_on_commit(case, "results.certificate_revoke", context, locked)
     return locked
 
 
@@ -475,6 +543,18 @@ def delivery_update(*, actor: User, delivery: Delivery, status: str, tracking_no
         org_unit=case.org_unit,
         detail={"case": case.number, "status": status},
     )
+    instruction = DELIVERY_INSTRUCTIONS.get((locked.method, status), "")
+    context = {
+        "case_title": case.title,
+        "case_number": case.number,
+        "method": DeliveryMethod(locked.method).label,
+        "status": DeliveryStatus(status).label,
+        "tracking_no": locked.tracking_no if status == DeliveryStatus.SENT else "",
+        "note": note,
+        "instruction": instruction.format(unit=case.org_unit.name),
+        "unit_name": case.org_unit.name,
+    }
+    _notify_on_commit(case, "results.delivery_update", context, locked)
     return locked
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from egov.domain.results.models import IssuedNotice, NumberSequence
-from egov.domain.results.pdf import chinese_date, chinese_number
+from egov.domain.results.pdf import chinese_date, chinese_number, subset_faces
 from egov.domain.results.services import notice_issue
 from egov.domain.results.tests.conftest import World
 from egov.kernel.access.policy import AccessDenied
@@ -24,6 +24,11 @@ def pdf_of(notice: IssuedNotice) -> PdfReader:
     assert notice.file is not None
     with default_storage.open(notice.file.storage_name, "rb") as handle:
         return PdfReader(io.BytesIO(handle.read()))
+
+
+def is_cjk_sc(font_name: str) -> bool:
+    """The simplified-Chinese serif: the install-time subset face or the full Noto Serif CJK SC."""
+    return "Egov-Serif-SC" in font_name or ("CJK" in font_name and "SC" in font_name)
 
 
 def pdf_text(reader: PdfReader) -> str:
@@ -90,9 +95,23 @@ def test_pdf_contains_the_text_and_an_embedded_cjk_font(world: World) -> None:
         assert expected in text, expected
     fonts = embedded_fonts(reader)
     assert fonts and all(embedded for _name, embedded in fonts)
-    assert any("CJK" in name and "SC" in name for name, _embedded in fonts)
+    assert any(is_cjk_sc(name) for name, _embedded in fonts)
     assert notice.file is not None and notice.file.content_type == "application/pdf"
     assert (notice.file.related_type, notice.file.related_id) == ("results.issuednotice", str(notice.pk))
+
+
+def test_names_outside_the_subset_faces_fall_back_per_glyph(world: World) -> None:
+    # 玥 is outside GB 2312 (the extension face has it); 䶮 is in CJK Extension A (only the system family has it)
+    notice = issue(world, "acceptance", recipient_name="刘䶮、王玥")
+    reader = pdf_of(notice)
+    assert "刘䶮、王玥：" in pdf_text(reader)
+    fonts = embedded_fonts(reader)
+    assert fonts and all(embedded for _name, embedded in fonts)
+    if subset_faces():
+        names = " ".join(name for name, _embedded in fonts)
+        assert "Egov-Serif-SC-Ext" in names  # 玥
+        assert "Noto-Serif-CJK-SC" in names  # 䶮, from the full system collection
+        assert "Egov-Serif-SC" in names.replace("Egov-Serif-SC-Ext", "")  # everything else
 
 
 def test_refusals_carry_the_remedy_paragraph(world: World) -> None:
