@@ -7,9 +7,10 @@ with, comment) and every variable must be declared; the stored text is escaped w
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.template.base import FilterExpression, NodeList, TextNode, Variable, VariableNode
 from django.template.defaulttags import CommentNode, ForNode, IfNode, TemplateLiteral, WithNode
 from django.utils.translation import gettext as _
@@ -51,10 +52,18 @@ def check_template(source: str, declared: Iterable[str]) -> None:
         raise TemplateCheckError(_("模板无法渲染：%(error)s") % {"error": exc}) from exc
 
 
+@lru_cache(maxsize=512)
+def _compiled(source: str) -> Template:
+    """Compiled once per process: keyed by the text itself, so an edited template is compiled afresh and the
+    old text simply falls out of the cache. A compiled Template holds no render state (Django's cached
+    loader shares them the same way)."""
+    return _ENGINE.from_string(source)
+
+
 def render_text(source: str, context: Mapping[str, Any]) -> str:
     if not source:
         return ""
-    return _ENGINE.from_string(source).render(Context(dict(context), autoescape=False)).strip()
+    return _compiled(source).render(Context(dict(context), autoescape=False)).strip()
 
 
 def _collect(nodelist: NodeList | list[Any], bound: frozenset[str], used: set[str]) -> None:

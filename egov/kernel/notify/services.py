@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -67,45 +68,73 @@ def notify(
     leave only after the commit. In-site messages are always created (they are "sent" on creation); e-mail
     and SMS are skipped for people without an address or number.
     """
+    return notify_many(event=event, notices=[Notice(list(recipients), context, related, url)])
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One occurrence of an event for a group of people (``notify_many`` stores many in one go)."""
+
+    recipients: Sequence[User]
+    context: Mapping[str, Any]
+    related: models.Model | tuple[str, str | int] | None = None
+    url: str = ""
+
+
+def notify_many(*, event: str, notices: Sequence[Notice]) -> list[Message]:
+    """``notify`` for several occurrences of one event at once (e.g. every step a transition opened): the
+    templates and the recipients' channel choices are read once and all messages stored in one insert."""
     templates = {t.channel: t for t in MessageTemplate.objects.filter(event=event, is_active=True)}
     if not templates:
         logger.error("notify: no active template for event %s; nothing sent", event)
         return []
-    users = {user.pk: user for user in recipients if user.is_active}
-    choices = {
-        (pref.user_id, pref.event, pref.channel): pref.enabled
-        for pref in ChannelPreference.objects.filter(user_id__in=users, event__in=[event, ChannelPreference.ALL_EVENTS])
-    }
-    missing = {name for t in templates.values() for name in t.variables} - context.keys()
-    if missing:
-        logger.warning("notify: event %s rendered without %s", event, ", ".join(sorted(missing)))
-    rendered = {
-        channel: (render_text(t.subject, context)[:200], render_text(t.body, context))
-        for channel, t in templates.items()
-    }
-    related_type, related_id = related_key(related)
+    active = [[user for user in notice.recipients if user.is_active] for notice in notices]
+    # Choices matter only for the optional e-mail / SMS of people who have an address or number (see _wants).
+    user_ids = {user.pk for users in active for user in users if user.email or user.phone}
+    choices: dict[tuple[int, str, str], bool] = {}
+    if user_ids and any(t.optional and t.channel != Channel.INAPP for t in templates.values()):
+        choices = {
+            (pref.user_id, pref.event, pref.channel): pref.enabled
+            for pref in ChannelPreference.objects.filter(
+                user_id__in=user_ids, event__in=[event, ChannelPreference.ALL_EVENTS]
+            )
+        }
+    variables = {name for t in templates.values() for name in t.variables}
     now = timezone.now()
     messages: list[Message] = []
-    for user in users.values():
-        for channel, template in templates.items():
-            if not _wants(user, channel, template, event, choices):
-                continue
-            subject, body = rendered[channel]
-            in_site = channel == Channel.INAPP
-            messages.append(
-                Message(
-                    recipient=user,
-                    channel=channel,
-                    event=event,
-                    subject=subject,
-                    body=body,
-                    status=MessageStatus.SENT if in_site else MessageStatus.QUEUED,
-                    sent_at=now if in_site else None,
-                    related_type=related_type,
-                    related_id=related_id,
-                    url=url,
+    for notice, users in zip(notices, active, strict=True):
+        if not users:
+            continue
+        missing = variables - notice.context.keys()
+        if missing:
+            logger.warning("notify: event %s rendered without %s", event, ", ".join(sorted(missing)))
+        rendered = {
+            channel: (render_text(t.subject, notice.context)[:200], render_text(t.body, notice.context))
+            for channel, t in templates.items()
+        }
+        related_type, related_id = related_key(notice.related)
+        for user in {user.pk: user for user in users}.values():
+            for channel, template in templates.items():
+                if not _wants(user, channel, template, event, choices):
+                    continue
+                subject, body = rendered[channel]
+                in_site = channel == Channel.INAPP
+                messages.append(
+                    Message(
+                        recipient=user,
+                        channel=channel,
+                        event=event,
+                        subject=subject,
+                        body=body,
+                        status=MessageStatus.SENT if in_site else MessageStatus.QUEUED,
+                        sent_at=now if in_site else None,
+                        related_type=related_type,
+                        related_id=related_id,
+                        url=notice.url,
+                    )
                 )
-            )
+    if not messages:
+        return []
     Message.objects.bulk_create(messages)
     queued = [m.pk for m in messages if m.status == MessageStatus.QUEUED]
     if queued:

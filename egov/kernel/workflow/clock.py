@@ -129,9 +129,18 @@ def refresh_case(case: Case, events: Sequence[ClockEvent], today: date) -> None:
     case.light = light_of(case.watch_due_on, case.warn_on, today)
 
 
-def refresh_item(item: WorkItem, suspensions: Sequence[deadlines.Suspension], today: date) -> None:
-    """Recompute a step's due date; only suspensions that began while the step was running move it."""
+def refresh_item(
+    item: WorkItem,
+    suspensions: Sequence[deadlines.Suspension],
+    today: date,
+    *,
+    extensions: Sequence[tuple[int, deadlines.TimeUnit]] = (),
+) -> None:
+    """Recompute a step's due date; only suspensions that began while the step was running move it, and
+    only extensions granted for this step lengthen it."""
     relevant = [span for span in suspensions if span.end is None or span.end >= item.started_on]
-    clock = compute(item.started_on, item.limit, item.limit_unit, suspensions=relevant, today=today)
+    clock = compute(
+        item.started_on, item.limit, item.limit_unit, suspensions=relevant, extensions=extensions, today=today
+    )
     item.due_on, item.warn_on = clock.due_on, clock.warn_on
     item.light = light_of(item.due_on, item.warn_on, today)

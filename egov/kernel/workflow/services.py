@@ -8,7 +8,8 @@ re-checks state after locking, writes one audit entry and sends notifications on
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +44,7 @@ from egov.kernel.workflow.models import (
     WorkItem,
     WorkItemStatus,
 )
+from egov.kernel.workflow.policies import policy_for
 
 HANDLE = "workflow.handle"
 SUPERVISE = "workflow.supervise"
@@ -135,8 +137,30 @@ def queue_members(org_unit: OrgUnit, role_code: str) -> QuerySet[User]:
     return User.objects.filter(pk__in=assignments.values("user_id"), is_active=True)
 
 
+def _in_queue_sql(ancestors: int) -> str:
+    from egov.kernel.access.models import Role, RoleAssignment
+
+    in_ancestors = (
+        f" OR (a.include_subunits AND a.org_unit_id IN ({', '.join(['%s'] * ancestors)}))" if ancestors else ""
+    )
+    return (
+        f"SELECT 1 FROM {RoleAssignment._meta.db_table} a "  # noqa: S608 - model table names only
+        f"JOIN {Role._meta.db_table} r ON r.id = a.role_id JOIN {User._meta.db_table} u ON u.id = a.user_id "
+        "WHERE a.user_id = %s AND u.is_active AND r.code = %s AND (a.valid_until IS NULL OR a.valid_until > %s) "
+        f"AND (a.org_unit_id = %s{in_ancestors}) LIMIT 1"
+    )
+
+
 def in_queue(user: User, org_unit: OrgUnit, role_code: str) -> bool:
-    return queue_members(org_unit, role_code).filter(pk=user.pk).exists()
+    """``queue_members(org_unit, role_code)`` contains ``user``: the same rule in one hand-written statement
+    (it runs inside every step completion)."""
+    ancestor_ids = [int(part) for part in org_unit.path.strip("/").split("/") if part]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _in_queue_sql(len(ancestor_ids)),
+            [user.pk, role_code, connection.ops.adapt_datetimefield_value(timezone.now()), org_unit.pk, *ancestor_ids],
+        )
+        return cursor.fetchone() is not None
 
 
 @dataclass(frozen=True)
@@ -216,47 +240,63 @@ def _notify_on_commit(recipients: Sequence[User], event: str, context: dict[str,
     transaction.on_commit(partial(_send, list(recipients), event, context, related))
 
 
-@dataclass(frozen=True)
-class _Assignment:
-    """Whom an item went to, captured when the transition happened (the item may change before commit)."""
+def _assigned_notice(item: WorkItem) -> dict[str, Any]:
+    """Whom an item went to, captured when the transition happened (the item may change before the worker
+    runs): its assignee, or else its queue, resolved only by the worker."""
+    queue = [item.queue_org_unit_id, item.queue_role] if item.assignee_id is None and item.queue_org_unit_id else None
+    return {
+        "event": "workflow.item_assigned",
+        "users": [item.assignee_id] if item.assignee_id is not None else [],
+        "queue": queue,
+        "context": _item_context(item),
+        "related": ["workflow.workitem", item.pk],
+    }
 
-    item: WorkItem
-    assignee: User | None
-    queue_org_unit: OrgUnit | None
-    queue_role: str
-    context: dict[str, Any]
+
+def _notify_transition(notices: list[dict[str, Any]]) -> None:
+    """After the commit, queue ONE task for the messages of a transition (ids and captured wording only):
+    rendering templates, resolving queues and storing messages is the task worker's job, not the request's
+    (the immediate task backend of the tests runs it at once)."""
+    if notices:
+        transaction.on_commit(partial(_enqueue_notices, notices))
 
 
-def _send_assigned(assignments: list[_Assignment]) -> None:
-    """Resolve the queues only now, after the commit (outside the case and audit locks), and store all the
-    messages of one transition in one transaction: one commit instead of one per item."""
-    members: dict[tuple[int, str], list[User]] = {}
-    with transaction.atomic():
-        for sent in assignments:
-            recipients: list[User] = []
-            if sent.assignee is not None:
-                recipients = [sent.assignee]
-            elif sent.queue_org_unit is not None:
-                key = (sent.queue_org_unit.pk, sent.queue_role)
-                if key not in members:
-                    members[key] = list(queue_members(sent.queue_org_unit, sent.queue_role))
-                recipients = members[key]
-            _send(recipients, "workflow.item_assigned", sent.context, sent.item)
+def _enqueue_notices(notices: list[dict[str, Any]]) -> None:
+    from egov.kernel.workflow.tasks import notify_transition
+
+    notify_transition.enqueue(notices)
 
 
 def _notify_assigned(items: Iterable[WorkItem]) -> None:
-    assignments = [
-        _Assignment(
-            item=item,
-            assignee=item.assignee if item.assignee_id is not None else None,
-            queue_org_unit=item.queue_org_unit,
-            queue_role=item.queue_role,
-            context=_item_context(item),
+    _notify_transition([_assigned_notice(item) for item in items])
+
+
+def transition_notify(*, notices: Sequence[dict[str, Any]]) -> int:
+    """Store the messages of one transition (the body of the ``notify_transition`` task): people in one
+    query, each distinct queue resolved once, one ``notify_many`` per event in one transaction. Returns how
+    many messages were stored."""
+    from egov.kernel.notify.services import Notice, notify_many
+
+    people = User.objects.in_bulk({pk for notice in notices for pk in notice["users"]})
+    units = OrgUnit.objects.in_bulk({notice["queue"][0] for notice in notices if notice.get("queue")})
+    members: dict[tuple[int, str], list[User]] = {}
+    by_event: dict[str, list[Notice]] = {}
+    for notice in notices:
+        recipients = [people[pk] for pk in notice["users"] if pk in people]
+        if notice.get("queue") and notice["queue"][0] in units:
+            key = (notice["queue"][0], notice["queue"][1])
+            if key not in members:
+                members[key] = list(queue_members(units[key[0]], key[1]))
+            recipients += members[key]
+        related_type, related_id = notice["related"]
+        by_event.setdefault(notice["event"], []).append(
+            Notice(recipients, notice["context"], (related_type, related_id))
         )
-        for item in items
-    ]
-    if assignments:
-        transaction.on_commit(partial(_send_assigned, assignments))
+    stored = 0
+    with transaction.atomic():
+        for event, event_notices in by_event.items():
+            stored += len(notify_many(event=event, notices=event_notices))
+    return stored
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -270,20 +310,36 @@ def _is_citizen(user: User) -> bool:
     return getattr(user, "kind", "") in (UserKind.PERSON, UserKind.LEGAL)
 
 
+_SEQUENCE_TABLE = CaseNumberSequence._meta.db_table
+_TAKE_NUMBER_SQL = (
+    f"UPDATE {_SEQUENCE_TABLE} SET last_value = last_value + 1 "  # noqa: S608 - the model's table name
+    "WHERE prefix = %s AND year = %s RETURNING last_value"
+)
+_SET_NUMBER_SQL = f"UPDATE {Case._meta.db_table} SET number = %s WHERE id = %s"  # noqa: S608 - model table
+
+
 def _next_number(prefix: str, year: int) -> str:
-    """Gapless and unique: the row lock is held until the case insert commits or rolls back with it, so
-    callers take the number as late in their transaction as they can."""
-    sequence = CaseNumberSequence.objects.select_for_update().filter(prefix=prefix, year=year).first()
-    if sequence is None:
-        try:
-            with transaction.atomic():
-                CaseNumberSequence.objects.create(prefix=prefix, year=year)
-        except IntegrityError:
-            pass  # created concurrently by another transaction (the first of a year): it exists now
-        sequence = CaseNumberSequence.objects.select_for_update().get(prefix=prefix, year=year)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"{prefix}-{year}-{sequence.last_value:06d}"
+    """Gapless and unique: one statement increments and returns the counter, and its row lock is held until
+    the case commits or rolls back with it, so callers take the number as the last thing before the audit."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_NUMBER_SQL, [prefix, year])
+        row = cursor.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    CaseNumberSequence.objects.create(prefix=prefix, year=year)
+            except IntegrityError:
+                pass  # created concurrently by another transaction (the first of a year): it exists now
+            cursor.execute(_TAKE_NUMBER_SQL, [prefix, year])
+            row = cursor.fetchone()
+    return f"{prefix}-{year}-{row[0]:06d}"
+
+
+def _number_case(case: Case, prefix: str, year: int) -> None:
+    """Give a case inserted with a provisional number its real one (see ``case_start``)."""
+    case.number = _next_number(prefix, year)
+    with connection.cursor() as cursor:
+        cursor.execute(_SET_NUMBER_SQL, [case.number, case.pk])
 
 
 def _lock_case(case: Case) -> Case:
@@ -312,10 +368,11 @@ def _lock_item(item: WorkItem) -> tuple[Case, WorkItem]:
 def _lock_item_with_siblings(item: WorkItem) -> tuple[Case, WorkItem, list[WorkItem]]:
     """``_lock_item`` plus the case's other open items in the same statement (completing a step needs both)."""
     case = _lock_case(item.case)
+    # The people (assignee, completed_by) are read lazily: only the error messages of a refusal name them.
     rows = list(
         WorkItem.objects.select_for_update(of=("self",))
         .filter(Q(pk=item.pk) | Q(case=case, status__in=ACTIVE_ITEM_STATUSES))
-        .select_related("org_unit", "queue_org_unit", "assignee", "completed_by")
+        .select_related("org_unit", "queue_org_unit")
     )
     locked = next((row for row in rows if row.pk == item.pk), None)
     if locked is None:
@@ -357,14 +414,16 @@ def _ensure_case_running(case: Case) -> None:
 
 
 def _require_handler(actor: User, item: WorkItem) -> None:
-    """The actor holds workflow.handle at the step's unit and is its assignee or in its queue."""
-    require(actor, HANDLE, item.org_unit, target=item.case)
+    """The actor holds workflow.handle (or the process's own permission, see ``policies``) at the step's unit
+    and is its assignee or in its queue."""
+    perm = policy_for(item.process_key).handle
+    require(actor, perm, item.org_unit, target=item.case)
     if item.assignee_id is not None:
         if item.assignee_id != actor.pk:
             raise Rejected("not_assignee", _("该待办由%(name)s办理，您不能处理") % {"name": _user_name(item.assignee)})
         return
     if item.queue_org_unit is None or not in_queue(actor, item.queue_org_unit, item.queue_role):
-        raise AccessDenied(user=actor, perm=HANDLE, org_unit=item.org_unit, target=item.case)
+        raise AccessDenied(user=actor, perm=perm, org_unit=item.org_unit, target=item.case)
 
 
 def _new_item(
@@ -448,10 +507,19 @@ def _save_workflow(case: Case, workflow: Any, *, actor: User | None) -> bool:
     return finished
 
 
-def _notify_completed(case: Case) -> None:
-    recipients = [user for user in (case.applicant, case.started_by) if user is not None]
-    context = {"case_number": case.number, "case_title": case.title, "result": case.data.get("result", "已办结")}
-    _notify_on_commit(list({user.pk: user for user in recipients}.values()), "workflow.case_completed", context, case)
+def _completed_notice(case: Case) -> dict[str, Any]:
+    recipients = {pk for pk in (case.applicant_id, case.started_by_id) if pk is not None}
+    return {
+        "event": "workflow.case_completed",
+        "users": sorted(recipients),
+        "queue": None,
+        "context": {
+            "case_number": case.number,
+            "case_title": case.title,
+            "result": str(case.data.get("result", "已办结")),
+        },
+        "related": ["workflow.case", case.pk],
+    }
 
 
 # --- starting a case ----------------------------------------------------------------------------------
@@ -478,13 +546,17 @@ def case_start(
     """Start a process instance on the newest published version of ``process_key``.
 
     Staff need workflow.handle at ``org_unit``; a citizen may only start a case as its own applicant (the
-    calling domain service decides which processes citizens may start).
+    calling domain service decides which processes citizens may start); so may staff holding the start
+    permission of a process registered in ``policies`` (its service checked it at the right unit).
     """
+    policy = policy_for(process_key)
     if _is_citizen(actor):
         if applicant is None or applicant.pk != actor.pk:
             raise AccessDenied(user=actor, perm=HANDLE, org_unit=org_unit)
+    elif policy.start and applicant is not None and applicant.pk == actor.pk:
+        require(actor, policy.start)
     else:
-        require(actor, HANDLE, org_unit)
+        require(actor, policy.handle, org_unit)
     title = (title or "").strip()
     if not title:
         raise Rejected("title_required", _("请填写办件标题"), field="title")
@@ -519,13 +591,16 @@ def case_start(
     steps = engine.ready_steps(workflow)
     case.current_steps = "、".join(step.title for step in steps)[:300]
     case.state = engine.dump(workflow)
-    case.number = _next_number(definition.number_prefix, today.year)
+    # A provisional unique number: the real one is taken just before the audit entry, so the sequence row is
+    # locked only for the last statements and the commit (still gapless: it rolls back with the case).
+    case.number = f"~{uuid.uuid4().hex[:31]}"  # max_length 32
     case.save()
     ClockEvent.objects.create(case=case, kind=ClockKind.START, on=started_on, actor=actor, due_on_after=case.due_on)
     created = _sync_items(case, workflow, actor=None, previous=None, today=today, ready_steps=steps, active=[])
-    if engine.is_completed(workflow):
+    finished = engine.is_completed(workflow)
+    if finished:
         _save_workflow(case, workflow, actor=actor)
-        _notify_completed(case)
+    _number_case(case, definition.number_prefix, today.year)
     audit_record(
         actor=actor,
         action="workflow.case_start",
@@ -534,7 +609,7 @@ def case_start(
         org_unit=org_unit,
         detail={"process": definition.key, "version": definition.version},
     )
-    _notify_assigned(created)
+    _notify_transition([_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else []))
     return case
 
 
@@ -637,7 +712,8 @@ def work_item_complete(
     item.status = WorkItemStatus.COMPLETED
     item.outcome = outcome[:40]
     item.opinion = opinion
-    item.assignee = item.assignee or actor
+    if item.assignee_id is None:
+        item.assignee = actor
     item.completed_by = actor
     item.completed_at = now
     item.opened_at = item.opened_at or now
@@ -653,9 +729,7 @@ def work_item_complete(
         org_unit=item.org_unit,
         detail={"item": item.pk, "step": item.step, "outcome": item.outcome},
     )
-    _notify_assigned(created)
-    if finished:
-        _notify_completed(case)
+    _notify_transition([_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else []))
     return item
 
 
@@ -867,7 +941,9 @@ def _refresh_clocks(case: Case, today: date) -> None:
     clock.refresh_case(case, events, today)
     suspensions = clock.suspensions_of(events)
     for item in WorkItem.objects.filter(case=case, status__in=ACTIVE_ITEM_STATUSES):
-        clock.refresh_item(item, suspensions, today)
+        # An extension granted for one step (``case_extend(work_item=…)``) extends that step's clock too.
+        extensions = clock.extensions_of(event for event in events if event.work_item_id == item.pk)
+        clock.refresh_item(item, suspensions, today, extensions=extensions)
         item.save(update_fields=["due_on", "warn_on", "light"])
 
 
@@ -875,7 +951,7 @@ def _refresh_clocks(case: Case, today: date) -> None:
 def case_suspend(*, actor: User, case: Case, reason_code: str, reason: str) -> Case:
     """暂停计时 (补正, 公告, 专家评审, 第三方意见 …): the days until resumption do not count."""
     case = _lock_case(case)
-    require(actor, HANDLE, case.org_unit, target=case)
+    require(actor, policy_for(case.process_key).handle, case.org_unit, target=case)
     if reason_code not in SuspensionReason.values:
         raise Rejected("suspension_reason", _("请选择暂停计时的原因"), field="reason_code")
     reason = (reason or "").strip()
@@ -909,7 +985,7 @@ def case_suspend(*, actor: User, case: Case, reason_code: str, reason: str) -> C
 def case_resume(*, actor: User, case: Case, reason: str = "") -> Case:
     """恢复计时: due dates of the case and of its open steps move by the suspended days."""
     case = _lock_case(case)
-    require(actor, HANDLE, case.org_unit, target=case)
+    require(actor, policy_for(case.process_key).handle, case.org_unit, target=case)
     if case.status != CaseStatus.SUSPENDED:
         raise Conflict("case_state", _("该办件未暂停计时，无需恢复"))
     today = _today()
@@ -933,10 +1009,23 @@ def case_resume(*, actor: User, case: Case, reason: str = "") -> Case:
 
 
 @transaction.atomic
-def case_extend(*, actor: User, case: Case, days: int, unit: str, reason: str, approved_by: User) -> Case:
-    """延期: extend the case's time limits by ``days``, approved by someone who may supervise the case."""
+def case_extend(
+    *,
+    actor: User,
+    case: Case,
+    days: int,
+    unit: str,
+    reason: str,
+    approved_by: User,
+    work_item: WorkItem | None = None,
+) -> Case:
+    """延期: extend the case's time limits by ``days``, approved by someone who may supervise the case.
+
+    With ``work_item`` (an open step of the case) the extension is for that step and extends its clock too
+    (e.g. the answer step of a sharing request: 10 working days, +10 with approval)."""
     case = _lock_case(case)
-    require(actor, HANDLE, case.org_unit, target=case)
+    policy = policy_for(case.process_key)
+    require(actor, policy.handle, case.org_unit, target=case)
     if not case.is_active:
         raise Conflict("case_state", _("该办件%(status)s，不能延期") % {"status": case.get_status_display()})
     if not isinstance(days, int) or days <= 0 or unit not in TimeUnit.values:
@@ -946,11 +1035,14 @@ def case_extend(*, actor: User, case: Case, days: int, unit: str, reason: str, a
         raise Rejected("reason_required", _("请填写延期理由"), field="reason")
     if case.statutory_limit is None and case.promised_limit is None:
         raise Rejected("no_limit", _("该办件没有办理时限，无需延期"))
-    if not has_perm(approved_by, SUPERVISE, case.org_unit):
+    if not has_perm(approved_by, policy.supervise, case.org_unit):
         raise Rejected("extension_approver", _("延期须经有督办权限的负责人批准"), field="approved_by")
+    if work_item is not None and (work_item.case_id != case.pk or not work_item.is_active):
+        raise Rejected("extension_step", _("只能为本办件正在办理的环节延期"), field="work_item")
     today = _today()
     event = ClockEvent.objects.create(
         case=case,
+        work_item=work_item,
         kind=ClockKind.EXTEND,
         days=days,
         unit=unit,
@@ -976,9 +1068,12 @@ def case_extend(*, actor: User, case: Case, days: int, unit: str, reason: str, a
 
 @transaction.atomic
 def case_terminate(*, actor: User, case: Case, reason: str) -> Case:
-    """终止: stop a case early (e.g. applicant did not correct in time); its open items are cancelled."""
+    """终止: stop a case early (e.g. applicant did not correct in time); its open items are cancelled.
+    A process's policy may also let the applicant's side end it (撤回)."""
     case = _lock_case(case)
-    require(actor, SUPERVISE, case.org_unit, target=case)
+    policy = policy_for(case.process_key)
+    if policy.may_withdraw is None or not policy.may_withdraw(actor, case):
+        require(actor, policy.supervise, case.org_unit, target=case)
     if not case.is_active:
         raise Conflict("case_state", _("该办件%(status)s，不能终止") % {"status": case.get_status_display()})
     reason = (reason or "").strip()
@@ -1026,6 +1121,99 @@ def supervision_record(*, actor: User, case: Case, note: str, work_item: WorkIte
         context = {**_item_context(item), "opinion": note, "supervisor": actor.display_name}
         _notify_on_commit(item_recipients(item), "workflow.supervision", context, item)
     return record
+
+
+#: Who besides the supervisors of a case's unit may chase (催办) its steps: rules registered by domain apps in
+#: ``AppConfig.ready()`` (the kernel never imports the domain), ``(user, case) -> bool``, e.g. the case's
+#: full-process agent (代办员). Each must be cheap (one indexed query at most).
+CHASE_RULES: list[Callable[[User, Case], bool]] = []
+
+
+def register_chase_rule(rule: Callable[[User, Case], bool]) -> None:
+    if rule not in CHASE_RULES:
+        CHASE_RULES.append(rule)
+
+
+@transaction.atomic
+def work_item_chase(
+    *,
+    actor: User,
+    item: WorkItem,
+    note: str,
+    event: str = "workflow.supervision",
+    context: dict[str, Any] | None = None,
+) -> SupervisionRecord:
+    """催办: urge the people holding one step that is due soon (黄灯) or overdue (红灯); at most once a day per
+    person and step. Supervisors of the case's unit may, and whoever a registered chase rule names.
+
+    A manual supervision record (shown on the case timeline), audited here; the step's assignee or queue gets
+    ``event`` (the caller's own template may add variables through ``context``)."""
+    case = _lock_case(item.case)
+    if not any(rule(actor, case) for rule in CHASE_RULES):
+        require(actor, SUPERVISE, case.org_unit, target=case)
+    item = WorkItem.objects.select_related("case", "org_unit", "assignee", "queue_org_unit").get(pk=item.pk)
+    if not case.is_active or item.status not in ACTIVE_ITEM_STATUSES:
+        raise Conflict("item_state", _("该环节已办理完毕，无需催办"))
+    if item.light not in (Light.YELLOW, Light.RED):
+        raise Rejected("not_due", _("该环节尚未临期或超期，无需催办"))
+    if SupervisionRecord.objects.filter(work_item=item, by=actor, at__date__gte=_today()).exists():
+        raise Conflict("chased_today", _("今天已催办过该环节，请明天再试"))
+    note = (note or "").strip()
+    if not note:
+        raise Rejected("note_required", _("请填写催办意见"), field="note")
+    record = SupervisionRecord.objects.create(
+        case=case, work_item=item, level=SupervisionLevel.MANUAL, by=actor, note=note[:500]
+    )
+    audit_record(
+        actor=actor,
+        action="workflow.work_item_chase",
+        target=case,
+        target_repr=case.number,
+        org_unit=item.org_unit,
+        detail={"item": item.pk, "step": item.step, "light": item.light},
+    )
+    message = {
+        **_item_context(item),
+        "state": item.get_light_display(),
+        "opinion": note,
+        "supervisor": actor.display_name,
+        **(context or {}),
+    }
+    _notify_on_commit(item_recipients(item), event, message, item)
+    return record
+
+
+@transaction.atomic
+def case_resume_on_supplement(*, actor: User, case: Case, reason: str = "") -> Case:
+    """恢复计时 when the applicant hands in the 补正 supplement: the clock runs again from its arrival, recorded
+    under the applicant. Only the case's own applicant, and only for a case whose clock stopped for 补正;
+    every other resumption stays with the handlers (``case_resume``)."""
+    case = _lock_case(case)
+    if case.applicant_id is None or case.applicant_id != actor.pk:
+        raise AccessDenied(user=actor, perm=HANDLE, org_unit=case.org_unit, target=case)
+    if case.status != CaseStatus.SUSPENDED:
+        raise Conflict("case_state", _("该办件未暂停计时，无需恢复"))
+    suspension = ClockEvent.objects.filter(case=case, kind=ClockKind.SUSPEND).order_by("-at", "-pk").first()
+    if suspension is None or suspension.reason_code != SuspensionReason.CORRECTION:
+        raise Conflict("not_correction", _("该办件不是因补正暂停计时，请等待办理人员恢复计时"))
+    today = _today()
+    case.status = CaseStatus.OPEN
+    event = ClockEvent.objects.create(
+        case=case, kind=ClockKind.RESUME, reason=(reason or "").strip(), on=today, actor=actor
+    )
+    _refresh_clocks(case, today)
+    case.lock_version += 1
+    case.save()
+    event.due_on_after = case.due_on
+    event.save(update_fields=["due_on_after"])
+    audit_record(
+        actor=actor,
+        action="workflow.case_resume",
+        target=case,
+        org_unit=case.org_unit,
+        detail={"due_on": case.due_on.isoformat() if case.due_on else None, "by": "applicant"},
+    )
+    return case
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
 from egov.kernel.workflow import services
@@ -15,3 +17,10 @@ def supervision_sweep() -> dict[str, int]:
     return {f"cases_{light}": len(ids) for light, ids in result.cases.items()} | {
         f"items_{light}": len(ids) for light, ids in result.items.items()
     }
+
+
+@task()
+def notify_transition(notices: list[dict[str, Any]]) -> int:
+    """The messages of one case transition (待办到达, 办结), queued after its commit so that the request
+    only enqueues ids; see ``services.transition_notify``."""
+    return services.transition_notify(notices=notices)

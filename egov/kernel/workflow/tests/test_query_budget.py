@@ -45,9 +45,14 @@ def test_starting_a_case_runs_nine_statements_in_its_transaction(world: World, d
     with django_capture_on_commit_callbacks(execute=False) as callbacks, CaptureQueriesContext(connection) as queries:
         case = _start(world)
 
-    # then: definition, number (select + update), case, clock event, work item, audit (head, entry, head)
+    # then: definition, case (with a provisional number), clock event, work item, the number (one UPDATE …
+    # RETURNING) and the case's real number just before the audit (head, entry, head), so the sequence row is
+    # locked only for the last statements of the transaction
     statements = _statements(queries)
     assert len(statements) == 9, _summary(statements)
+    assert statements[4].startswith("UPDATE workflow_casenumbersequence"), _summary(statements)
+    assert statements[5].startswith("UPDATE workflow_case SET number"), _summary(statements)
+    assert not any('"workflow_casenumbersequence"' in sql for sql in statements)  # no SELECT … FOR UPDATE
     assert not any(sql.startswith('SELECT "workflow_workitem"') for sql in statements)  # a new case has none
     assert not any("accounts_user" in sql for sql in statements)  # queue members are read after the commit
     assert len(callbacks) == 1
@@ -66,9 +71,11 @@ def test_completing_the_first_step_runs_ten_statements_and_notifies_both_queues_
         work_item_complete(actor=world.handler, item=accept, outcome="accept", opinion="材料齐全，予以受理")
 
     # then: case lock, item and its open siblings in one lock, queue check, item, both named units in one
-    # query, the new items in one insert, case, audit (head, entry, head)
+    # query, the new items in one insert, case, audit (head, entry, head); the messages are not the request's
+    # work: one task per transition is queued after the commit
     statements = _statements(queries)
     assert len(statements) == 10, _summary(statements)
+    assert not any("notify_" in sql for sql in statements)
     assert not Message.objects.filter(event="workflow.item_assigned").exists()
 
     # and once committed, each department's handler gets one message
@@ -102,3 +109,38 @@ def test_stored_state_is_the_full_serialization_without_the_spec(world: World) -
     assert state == {**full, **added_by_the_registry}
     restored = engine.load(world.definition, state)
     assert [step.step for step in engine.ready_steps(restored)] == ["review_fgw", "review_czj"]
+
+
+@pytest.mark.django_db
+def test_the_hand_written_queue_check_agrees_with_queue_members(world: World) -> None:
+    # given handlers of 科右前旗: one at the unit, one above it with sub-units, one above it without,
+    # one whose assignment expired, one disabled, and one holding another role
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from egov.kernel.access.models import RoleAssignment
+    from egov.kernel.access.tests.factories import grant
+    from egov.kernel.accounts.tests.factories import StaffFactory
+    from egov.kernel.workflow.services import in_queue, queue_members
+
+    above_with = StaffFactory()
+    grant(above_with, "handler", world.league, include_subunits=True)
+    above_without = StaffFactory()
+    grant(above_without, "handler", world.league)
+    expired = StaffFactory()
+    RoleAssignment.objects.filter(pk=grant(expired, "handler", world.qianqi).pk).update(
+        valid_until=timezone.now() - timedelta(minutes=1)
+    )
+    disabled = StaffFactory(is_active=False)
+    grant(disabled, "handler", world.qianqi)
+    people = [world.handler, above_with, above_without, expired, disabled, world.leader, world.fgw_handler]
+
+    # when each is checked against the 科右前旗 handler queue
+    checked = {person.pk for person in people if in_queue(person, world.qianqi, "handler")}
+
+    # then exactly the queue's members pass
+    assert checked == {world.handler.pk, above_with.pk}
+    assert checked == set(
+        queue_members(world.qianqi, "handler").filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+    )
