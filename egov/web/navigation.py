@@ -36,7 +36,10 @@ class NavEntry:
 OFFICE_NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench", _("工作台"), url_name="web:office_home"),
     NavEntry("tasks", _("待办"), url_name="workflow:worklist"),
-    NavEntry("applications", _("受理办件"), url_name="services:office_list", perm="services.accept"),
+    # acceptors, and whoever holds a step of an application (joint review, the decision)
+    NavEntry(
+        "applications", _("受理办件"), url_name="services:office_list", perm=("services.accept", "workflow.handle")
+    ),
     NavEntry("results", _("办理结果"), url_name="results:office_index", perm="workflow.handle"),
     NavEntry("agency", _("全程代办"), url_name="agency:dashboard", perm="services.agent"),
     NavEntry("evaluations", _("好差评"), url_name="agency:evaluations", perm="services.rectify"),

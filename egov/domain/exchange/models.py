@@ -3,8 +3,10 @@
 Regulation: 《政务数据共享条例》 (STANDARDS.md §6). A consumer unit asks a provider unit for the data items of a
 catalogue entry; the provider answers within 1 (无条件共享) or 10 (有条件共享, +10 with approval) working days,
 asks once for missing information (补正, the clock stops), refuses with reasons, or approves; approved data is
-delivered within 20 working days. An approval becomes a :class:`Grant` that every exchange API call is
-checked against, and every call (denied ones too) is appended to a hash chain of :class:`AccessLogEntry`.
+delivered within 20 working days. Each request runs as a workflow case (process ``exchange_sharing``); its
+status and due dates here are the sharing view of that case, written in the same transaction. An approval
+becomes a :class:`Grant` that every exchange API call is checked against, and every call (denied ones too) is
+appended to a hash chain of :class:`AccessLogEntry`.
 """
 
 from __future__ import annotations
@@ -79,6 +81,14 @@ class SharingRequest(models.Model):
     )
     extension_days = models.PositiveSmallIntegerField(_("延长工作日"), default=0)
     extension_reason = models.TextField(_("延期理由"), blank=True)
+    extension_asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("延期申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     extension_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("延期批准人"),
@@ -100,6 +110,15 @@ class SharingRequest(models.Model):
     delivery_due_on = models.DateField(_("交付期限"), null=True, blank=True)
     delivered_on = models.DateField(_("交付日期"), null=True, blank=True)
     delivery_note = models.TextField(_("交付说明"), blank=True)
+    case = models.OneToOneField(
+        "workflow.Case",
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sharing_request",
+        help_text=_("审核、交付在流程核心中办理；本表的状态和期限是其在共享业务中的视图"),
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     version = models.PositiveIntegerField(default=0)

@@ -53,8 +53,10 @@ def visible_request(user: Actor, number: str) -> SharingRequest | None:
 
 
 def request_light(request: SharingRequest, today: dt.date | None = None) -> str:
-    if request.is_open:
-        return clock.light(request.answer_due_on, request.answer_limit + request.extension_days, today)
+    """The same traffic light as the case core's supervision; none while 补正 stops the clock."""
+    if request.status == "submitted":
+        extended = request.extension_days if request.extension_status == ExtensionStatus.APPROVED else 0
+        return clock.light(request.answer_due_on, request.answer_limit + extended, today)
     if request.status == "approved":
         return clock.light(request.delivery_due_on, clock.DELIVERY_DAYS, today)
     return ""
@@ -68,6 +70,13 @@ def grants_of_consumer(user: Actor) -> QuerySet[Grant]:
 
 def grants_of_provider(user: Actor) -> QuerySet[Grant]:
     return Grant.objects.filter(entry__provider__in=units_with_perm(user, "data.manage")).select_related(
+        "entry", "consumer"
+    )
+
+
+def grants_supervised(user: Actor) -> QuerySet[Grant]:
+    """Grants over the data of units the user supervises as the League data authority."""
+    return Grant.objects.filter(entry__provider__in=units_with_perm(user, "data.review")).select_related(
         "entry", "consumer"
     )
 

@@ -1,9 +1,14 @@
-"""Writes of the sharing subsystem: requests and their clock, grants, application credentials, 数据纠错.
+"""Writes of the sharing subsystem: requests on the workflow core, grants, application credentials, 数据纠错.
 
 Who may do what: the requester holds ``data.request`` at the consumer unit; the provider answers with
 ``data.manage`` at the provider unit; the League data authority (``data.review``) approves extensions and may
 revoke grants; application credentials are managed with ``data.manage`` at the consumer unit.
 Every function locks what it changes, re-checks the state, and leaves one audit entry.
+
+A submitted request starts a case of ``exchange_sharing`` (ADR 0014): 审核 in the provider's ``data_admin``
+queue, then 交付; 补正 suspends the case clock, an approved extension extends the 审核 step, withdrawal
+terminates the case. The kernel checks these permissions instead of workflow.handle through the process
+policy registered in ``apps.py``. The request's status and due dates mirror the case in the same transaction.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -35,10 +41,20 @@ from egov.kernel.accounts.models import User
 from egov.kernel.audit.services import audit_record
 from egov.kernel.errors import Conflict, Rejected
 from egov.kernel.orgs.models import OrgUnit
+from egov.kernel.workflow.models import ACTIVE_ITEM_STATUSES, Case, ClockEvent, ClockKind, WorkItem
 
 REQUEST = "data.request"
 MANAGE = "data.manage"
 REVIEW = "data.review"
+
+#: The sharing process on the workflow core (processes/exchange_sharing.bpmn) and its case numbers (XAGX-2026-…).
+PROCESS_KEY = "exchange_sharing"
+PROCESS_FILE = Path(__file__).resolve().parent / "processes" / "exchange_sharing.bpmn"
+NUMBER_PREFIX = "XAGX"
+SUBJECT_TYPE = "exchange.sharing_request"
+#: The 审核 step (1 or 10 working days by sharing type) and the 交付 step (20 working days) of the process.
+REVIEW_STEPS = ("review_unconditional", "review_conditional")
+DELIVER_STEP = "deliver"
 
 #: The longest 使用时限 a request may ask for.
 MAX_USE_YEARS = 5
@@ -92,7 +108,11 @@ def _clean_items(items: Sequence[str], allowed: Sequence[str], *, field: str = "
 
 
 def _lock(request: SharingRequest) -> SharingRequest:
-    return SharingRequest.objects.select_for_update().select_related("entry", "consumer", "provider").get(pk=request.pk)
+    return (
+        SharingRequest.objects.select_for_update(of=("self",))
+        .select_related("entry", "consumer", "provider", "case")
+        .get(pk=request.pk)
+    )
 
 
 def _ensure_version(request: SharingRequest, expected_version: int | None) -> None:
@@ -100,13 +120,57 @@ def _ensure_version(request: SharingRequest, expected_version: int | None) -> No
         raise Conflict("request_changed", _("该申请已发生变化，请刷新后重试"))
 
 
-def _refresh_due(request: SharingRequest, today: date) -> None:
-    request.answer_due_on = clock.answer_due(request, today=today).due
-
-
 def _save(request: SharingRequest, *fields: str) -> None:
     request.version += 1
     request.save(update_fields=[*fields, "version", "updated_at"])
+
+
+# --- the workflow case behind a request ------------------------------------------------------------------
+
+
+def ensure_process() -> None:
+    """Publish the sharing process (a new version only when the file changed); run by the demo step and,
+    lazily, by the first submission on a database that has none."""
+    from egov.kernel.workflow.services import definition_publish_file
+
+    definition_publish_file(PROCESS_FILE, number_prefix=NUMBER_PREFIX)
+
+
+def _case_of(request: SharingRequest) -> Case:
+    if request.case is None:
+        raise Conflict("request_without_case", _("该申请提交于共享流程启用之前，请撤回后重新提交"))
+    return request.case
+
+
+def open_step(request: SharingRequest, steps: Sequence[str]) -> WorkItem | None:
+    """The open 审核 or 交付 item of the request's case (None when the case is elsewhere)."""
+    if request.case_id is None:
+        return None
+    return (
+        WorkItem.objects.filter(case_id=request.case_id, step__in=steps, status__in=ACTIVE_ITEM_STATUSES)
+        .select_related("case", "org_unit", "queue_org_unit", "assignee")
+        .first()
+    )
+
+
+def _step_or_conflict(request: SharingRequest, steps: Sequence[str]) -> WorkItem:
+    item = open_step(request, steps)
+    if item is None:
+        raise Conflict("step_closed", _("该申请已不在此环节，请刷新后重试"))
+    return item
+
+
+def _answer_due_from(request: SharingRequest) -> None:
+    """Copy the answer step's due date (moved by 补正 and 延期 in the case core) onto the request."""
+    item = open_step(request, REVIEW_STEPS)
+    if item is not None and item.due_on is not None:
+        request.answer_due_on = item.due_on
+
+
+def _suspended_by(case: Case) -> User | None:
+    event = ClockEvent.objects.filter(case=case, kind=ClockKind.SUSPEND).select_related("actor").order_by("-at", "-pk")
+    first = event.first()
+    return first.actor if first is not None else None
 
 
 # --- sharing requests ---------------------------------------------------------------------------------
@@ -125,7 +189,11 @@ def sharing_request_submit(
     use_until: date | None,
     items: Sequence[str],
 ) -> SharingRequest:
-    """共享申请: states 使用依据、使用场景、使用范围、共享方式、使用时限 and the data items needed."""
+    """共享申请: states 使用依据、使用场景、使用范围、共享方式、使用时限 and the data items needed; starts the
+    case whose 审核 step waits in the provider's data administrators' queue."""
+    from egov.kernel.workflow.models import ProcessDefinition
+    from egov.kernel.workflow.services import case_start
+
     require(actor, REQUEST, consumer)
     from egov.domain.data.models import EntryStatus, SharingType
 
@@ -151,6 +219,9 @@ def sharing_request_submit(
     if use_until > today + timedelta(days=366 * MAX_USE_YEARS):
         raise Rejected("use_until_too_long", _("使用时限最长 %(n)s 年") % {"n": MAX_USE_YEARS}, field="use_until")
     chosen = _clean_items(items, _entry_item_names(entry))
+    if not ProcessDefinition.objects.filter(key=PROCESS_KEY, is_published=True).exists():
+        ensure_process()
+    answer_limit = clock.answer_limit(entry.sharing_type)
     request = SharingRequest(
         entry=entry,
         consumer=consumer,
@@ -164,19 +235,34 @@ def sharing_request_submit(
         items=chosen,
         requested_by=actor,
         submitted_on=today,
-        answer_limit=clock.answer_limit(entry.sharing_type),
+        answer_limit=answer_limit,
         answer_due_on=today,
     )
-    _refresh_due(request, today)
     request.number = _next_number(today.year)
     request.save()
+    case = case_start(
+        actor=actor,
+        process_key=PROCESS_KEY,
+        org_unit=entry.provider,
+        title=f"共享申请：{entry.title}（{consumer.name}）",
+        applicant=actor,
+        subject_type=SUBJECT_TYPE,
+        subject_id=request.pk,
+        subject_repr=request.number,
+        data={"sharing_type": entry.sharing_type, "request": request.number},
+        # The outer statutory bound of the whole case: the answer, then delivery 20 working days after it.
+        statutory_limit=answer_limit + clock.DELIVERY_DAYS,
+    )
+    request.case = case
+    _answer_due_from(request)
+    request.save(update_fields=["case", "answer_due_on"])
     audit_record(
         actor=actor,
         action="exchange.request_submit",
         target=request,
         target_repr=request.number,
         org_unit=consumer,
-        detail={"entry": entry.code, "provider": entry.provider_id, "items": len(chosen)},
+        detail={"entry": entry.code, "provider": entry.provider_id, "items": len(chosen), "case": case.number},
     )
     return request
 
@@ -185,7 +271,9 @@ def sharing_request_submit(
 def sharing_request_ask_correction(
     *, actor: User, request: SharingRequest, note: str, expected_version: int | None = None
 ) -> SharingRequest:
-    """告知补正: tell the requester once, in full, what is missing; the answer clock stops until they reply."""
+    """告知补正: tell the requester once, in full, what is missing; the case clock stops (补正) until they reply."""
+    from egov.kernel.workflow.services import case_suspend
+
     request = _lock(request)
     require(actor, MANAGE, request.provider, target=request)
     _ensure_version(request, expected_version)
@@ -193,11 +281,14 @@ def sharing_request_ask_correction(
         raise Conflict("request_state", _("该申请%(s)s，不能告知补正") % {"s": request.get_status_display()})
     if request.correction_requested_on is not None:
         raise Conflict("correction_once", _("补正只能一次性告知，该申请已告知过补正"))
-    request.correction_note = _text(note, field="note", label=_("需要补正的内容"))
+    note = _text(note, field="note", label=_("需要补正的内容"))
+    case = _case_of(request)
+    _step_or_conflict(request, REVIEW_STEPS)
+    case_suspend(actor=actor, case=case, reason_code="correction", reason=_("一次性告知补正：") + note)
+    request.correction_note = note
     request.correction_requested_on = _today()
     request.status = RequestStatus.CORRECTION
-    _refresh_due(request, request.correction_requested_on)
-    _save(request, "correction_note", "correction_requested_on", "status", "answer_due_on")
+    _save(request, "correction_note", "correction_requested_on", "status")
     audit_record(
         actor=actor,
         action="exchange.request_correction",
@@ -220,7 +311,10 @@ def sharing_request_correct(
     items: Sequence[str],
     expected_version: int | None = None,
 ) -> SharingRequest:
-    """补正完成: the requester resubmits; the clock runs again from the next working day."""
+    """补正完成: the requester resubmits; the case clock runs again from here and the answer is due later by
+    the suspended days."""
+    from egov.kernel.workflow.services import case_resume
+
     request = _lock(request)
     require(actor, REQUEST, request.consumer, target=request)
     _ensure_version(request, expected_version)
@@ -234,9 +328,16 @@ def sharing_request_correct(
         raise Rejected("use_until_past", _("使用时限应晚于今天"), field="use_until")
     request.use_until = use_until
     request.items = _clean_items(items, _entry_item_names(request.entry))
+    case = _case_of(request)
+    # Only handlers move a case clock; the resumption is recorded under the provider's administrator who
+    # suspended it (as the service hall does, ADR 0005), the correction itself under the requester (below).
+    resumer = _suspended_by(case)
+    if resumer is None:
+        raise Conflict("case_not_suspended", _("该申请的计时未暂停，请刷新后重试"))
+    case_resume(actor=resumer, case=case, reason=_("申请单位已补正"))
     request.correction_answered_on = today
     request.status = RequestStatus.SUBMITTED
-    _refresh_due(request, today)
+    _answer_due_from(request)
     _save(
         request,
         "basis",
@@ -276,7 +377,8 @@ def sharing_request_extension_ask(*, actor: User, request: SharingRequest, days:
     request.extension_days = days
     request.extension_reason = _text(reason, field="reason", label=_("延期理由"))
     request.extension_status = ExtensionStatus.PENDING
-    _save(request, "extension_days", "extension_reason", "extension_status")
+    request.extension_asked_by = actor
+    _save(request, "extension_days", "extension_reason", "extension_status", "extension_asked_by")
     audit_record(
         actor=actor,
         action="exchange.extension_ask",
@@ -290,14 +392,32 @@ def sharing_request_extension_ask(*, actor: User, request: SharingRequest, days:
 
 @transaction.atomic
 def sharing_request_extension_decide(*, actor: User, request: SharingRequest, approve: bool) -> SharingRequest:
-    """The League data authority approves or refuses an extension; an approved one moves the answer due date."""
+    """The League data authority approves or refuses an extension; an approved one extends the case and its
+    审核 step in the case core (``case_extend``: asked by the provider, approved by the authority)."""
+    from egov.kernel.workflow.services import case_extend
+
     request = _lock(request)
     require(actor, REVIEW, request.provider, target=request)
     if request.extension_status != ExtensionStatus.PENDING:
         raise Conflict("extension_state", _("该申请没有待批准的延期"))
+    if approve:
+        case = _case_of(request)
+        item = _step_or_conflict(request, REVIEW_STEPS)
+        asker = request.extension_asked_by
+        if asker is None:
+            raise Conflict("extension_asker", _("找不到延期申请人，请提供单位重新申请延期"))
+        case_extend(
+            actor=asker,
+            case=case,
+            days=request.extension_days,
+            unit="wd",
+            reason=request.extension_reason,
+            approved_by=actor,
+            work_item=item,
+        )
+        _answer_due_from(request)
     request.extension_status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     request.extension_approved_by = actor if approve else None
-    _refresh_due(request, _today())
     _save(request, "extension_status", "extension_approved_by", "answer_due_on")
     audit_record(
         actor=actor,
@@ -336,8 +456,10 @@ def sharing_request_approve(
     note: str = "",
     expected_version: int | None = None,
 ) -> Grant:
-    """同意共享: the approval becomes a grant (allowed columns ⊆ requested items, optional row filter,
-    validity up to the requested 使用时限); delivery is due within 20 working days."""
+    """同意共享: completes the 审核 step (→ 交付, due 20 working days from today); the approval becomes a grant
+    (allowed columns ⊆ requested items, optional row filter, validity up to the requested 使用时限)."""
+    from egov.kernel.workflow.services import work_item_complete
+
     request = _lock(request)
     require(actor, MANAGE, request.provider, target=request)
     _ensure_version(request, expected_version)
@@ -351,11 +473,16 @@ def sharing_request_approve(
         raise Rejected("valid_until_past", _("授权截止日期不能早于今天"), field="valid_until")
     if until > request.use_until:
         raise Rejected("valid_until_beyond", _("授权截止日期不能晚于申请的使用时限"), field="valid_until")
+    _case_of(request)
+    item = _step_or_conflict(request, REVIEW_STEPS)
+    note = (note or "").strip()
+    work_item_complete(actor=actor, item=item, outcome="approve", opinion=note or _("同意共享"))
+    delivery = _step_or_conflict(request, (DELIVER_STEP,))
     request.status = RequestStatus.APPROVED
     request.decided_on = today
     request.decided_by = actor
-    request.decision_note = (note or "").strip()
-    request.delivery_due_on = clock.delivery_due(today)
+    request.decision_note = note
+    request.delivery_due_on = delivery.due_on
     _save(request, "status", "decided_on", "decided_by", "decision_note", "delivery_due_on")
     grant = Grant.objects.create(
         request=request,
@@ -383,13 +510,19 @@ def sharing_request_approve(
 def sharing_request_refuse(
     *, actor: User, request: SharingRequest, reason: str, expected_version: int | None = None
 ) -> SharingRequest:
-    """不予共享: the reasons are required and shown to the requester."""
+    """不予共享: the reasons are required and shown to the requester; the 审核 step ends the case."""
+    from egov.kernel.workflow.services import work_item_complete
+
     request = _lock(request)
     require(actor, MANAGE, request.provider, target=request)
     _ensure_version(request, expected_version)
     if request.status != RequestStatus.SUBMITTED:
         raise Conflict("request_state", _("该申请%(s)s，不能答复") % {"s": request.get_status_display()})
-    request.decision_note = _text(reason, field="reason", label=_("不予共享的理由"))
+    reason = _text(reason, field="reason", label=_("不予共享的理由"))
+    _case_of(request)
+    item = _step_or_conflict(request, REVIEW_STEPS)
+    work_item_complete(actor=actor, item=item, outcome="refuse", opinion=reason)
+    request.decision_note = reason
     request.status = RequestStatus.REFUSED
     request.decided_on = _today()
     request.decided_by = actor
@@ -406,12 +539,18 @@ def sharing_request_refuse(
 
 @transaction.atomic
 def sharing_request_deliver(*, actor: User, request: SharingRequest, note: str) -> SharingRequest:
-    """交付: interface opened, batch sent or file handed over (due 20 working days after approval)."""
+    """交付: interface opened, batch sent or file handed over; completes the 交付 step and the case."""
+    from egov.kernel.workflow.services import work_item_complete
+
     request = _lock(request)
     require(actor, MANAGE, request.provider, target=request)
     if request.status != RequestStatus.APPROVED:
         raise Conflict("request_state", _("该申请%(s)s，不能登记交付") % {"s": request.get_status_display()})
-    request.delivery_note = _text(note, field="note", label=_("交付说明"))
+    note = _text(note, field="note", label=_("交付说明"))
+    _case_of(request)
+    item = _step_or_conflict(request, (DELIVER_STEP,))
+    work_item_complete(actor=actor, item=item, outcome="deliver", opinion=note)
+    request.delivery_note = note
     request.delivered_on = _today()
     request.status = RequestStatus.DELIVERED
     _save(request, "delivery_note", "delivered_on", "status")
@@ -427,10 +566,15 @@ def sharing_request_deliver(*, actor: User, request: SharingRequest, note: str) 
 
 @transaction.atomic
 def sharing_request_withdraw(*, actor: User, request: SharingRequest) -> SharingRequest:
+    """撤回 (before the answer): the case is terminated and its open 审核 item cancelled."""
+    from egov.kernel.workflow.services import case_terminate
+
     request = _lock(request)
     require(actor, REQUEST, request.consumer, target=request)
     if not request.is_open:
         raise Conflict("request_state", _("该申请%(s)s，不能撤回") % {"s": request.get_status_display()})
+    if request.case is not None and request.case.is_active:
+        case_terminate(actor=actor, case=request.case, reason=_("申请单位撤回共享申请"))
     request.status = RequestStatus.WITHDRAWN
     _save(request, "status")
     audit_record(
@@ -441,6 +585,12 @@ def sharing_request_withdraw(*, actor: User, request: SharingRequest) -> Sharing
         org_unit=request.consumer,
     )
     return request
+
+
+def may_withdraw_case(user: User, case: Case) -> bool:
+    """Workflow policy hook: the requesting unit (``data.request`` at the consumer) may end its request's case."""
+    request = SharingRequest.objects.filter(case_id=case.pk).select_related("consumer").first()
+    return request is not None and has_perm(user, REQUEST, request.consumer)
 
 
 # --- grants -------------------------------------------------------------------------------------------

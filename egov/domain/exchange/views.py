@@ -9,15 +9,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from egov.domain.exchange import gateway, selectors, services
 from egov.domain.exchange.evidence import evidence_document
-from egov.domain.exchange.models import ShareMethod
+from egov.domain.exchange.models import CorrectionRequest, Grant, ShareMethod
 from egov.kernel.access.policy import AccessDenied, has_perm, units_with_perm
 from egov.kernel.errors import Rejected
 
@@ -47,29 +47,72 @@ def _require_any(user: Any, *perms: str) -> None:
         raise AccessDenied(user=user, perm=perms[0])
 
 
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """共享交换工作台: what the user asked for, what was asked of them, what they supervise."""
+def _dashboard(request: HttpRequest, *, error: Rejected | None = None, status: int = 200) -> HttpResponse:
     user = request.user
-    _require_any(user, "data.request", "data.manage", "data.review")
     made = list(selectors.requests_made(user)[:50])
     received = list(selectors.requests_received(user)[:50])
     supervised = list(selectors.requests_supervised(user)[:50])
     today = timezone.localdate()
     for row in [*made, *received, *supervised]:
         row.light = selectors.request_light(row, today)  # type: ignore[attr-defined]
+    grants_out = list(selectors.grants_of_provider(user)[:100])
+    shown = {grant.pk for grant in grants_out}
+    grants_supervised = [grant for grant in selectors.grants_supervised(user)[:100] if grant.pk not in shown]
     context = {
         "made": made,
         "received": received,
         "supervised": supervised,
         "extensions": list(selectors.pending_extensions(user)),
-        "grants_in": list(selectors.grants_of_consumer(user)[:100]),
-        "grants_out": list(selectors.grants_of_provider(user)[:100]),
+        "grants_in": [grant for grant in selectors.grants_of_consumer(user)[:100] if grant.pk not in shown],
+        "grants_out": grants_out,
+        "grants_supervised": grants_supervised,
+        # the provider and the data authority may revoke (grant_revoke checks it again)
+        "revocable": shown | {grant.pk for grant in grants_supervised},
         "corrections_in": list(selectors.corrections_received(user)[:50]),
         "corrections_out": list(selectors.corrections_filed(user)[:50]),
+        "error": error,
+        "form": request.POST if error else {},
     }
-    return render(request, "exchange/dashboard.html", context)
+    return render(request, "exchange/dashboard.html", context, status=status)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """共享交换工作台: what the user asked for, what was asked of them, what they supervise."""
+    _require_any(request.user, "data.request", "data.manage", "data.review")
+    return _dashboard(request)
+
+
+@login_required
+@require_POST
+def correction_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """答复数据纠错 (the provider unit, ``data.manage``); anyone else is refused by the service (403)."""
+    correction = get_object_or_404(CorrectionRequest, pk=pk)
+    try:
+        services.correction_answer(
+            actor=request.user,  # type: ignore[arg-type]
+            correction=correction,
+            answer=request.POST.get("answer", ""),
+            corrected=request.POST.get("corrected") == "1",
+        )
+    except Rejected as exc:
+        return _dashboard(request, error=exc, status=400)
+    messages.success(request, _("已答复数据纠错"))
+    return redirect("exchange:dashboard")
+
+
+@login_required
+@require_POST
+def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤销授权 with a reason (the provider unit or the data authority); others are refused (403)."""
+    grant = get_object_or_404(Grant, pk=pk)
+    try:
+        services.grant_revoke(actor=request.user, grant=grant, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    except Rejected as exc:
+        return _dashboard(request, error=exc, status=400)
+    messages.success(request, _("已撤销授权，该单位此后的调用将被拒绝"))
+    return redirect("exchange:dashboard")
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Sharing requests: the statutory clock on the platform calendar, the answers, grants and 数据纠错."""
+"""Sharing requests: the statutory clock on the workflow core, the answers, grants and 数据纠错."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from egov.domain.exchange import services
 from egov.domain.exchange.models import CorrectionStatus, ExtensionStatus, Grant, RequestStatus
 from egov.domain.exchange.tests.factories import make_world, submit_request
 from egov.kernel.errors import Conflict, Rejected
+from egov.kernel.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
 
 def _on(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
+    """Both clocks read the same day: the sharing services' and the case core's."""
     monkeypatch.setattr(services, "_today", lambda: day)
+    monkeypatch.setattr(workflow_services, "_today", lambda: day)
 
 
 def test_unconditional_request_is_due_the_next_working_day_across_national_day(monkeypatch: pytest.MonkeyPatch) -> None:
