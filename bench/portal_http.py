@@ -9,8 +9,9 @@
     .venv/bin/python bench/portal_http.py [--duration 20] [--connections 16]
     DATABASE_URL=postgres://…/egov_portal_bench .venv/bin/python bench/portal_http.py
 
-Needs wrk and nginx (apt install wrk nginx-light). Uses the same database as the generator (DATABASE_URL or
-EGOV_VAR_DIR). Ports 18101/18102 (gunicorn) and 18180 (nginx) on 127.0.0.1. Prints req/s, p99 and peak RSS of
+Needs wrk and nginx (`make bench-tools`). nginx runs docs/deploy/nginx.conf itself (local ports and paths, no
+TLS: see SHIPPED_SWAPS). Uses the same database as the generator (DATABASE_URL or
+EGOV_VAR_DIR). Ports 18101/18102 (gunicorn), 18180-18182 (nginx) on 127.0.0.1. Prints req/s, p99 and peak RSS of
 the gunicorn workers and nginx. The page cache is per worker (local memory) unless REDIS_URL is set.
 """
 
@@ -38,7 +39,17 @@ django.setup()
 
 from egov.domain.portal.models import ArticlePage, HomePage  # noqa: E402
 
-NGINX_TEMPLATE = """
+SHIPPED_NGINX = ROOT / "docs/deploy/nginx.conf"
+#: The only changes made to the shipped file: local ports and paths instead of the production ones, no TLS.
+#: Each must match exactly once, so a change to the shipped file that the bench does not follow fails loudly.
+SHIPPED_SWAPS = (
+    ("proxy_cache_path /var/cache/nginx/egov ", "proxy_cache_path {tmp}/cache "),
+    ("server 127.0.0.1:8001;", "server 127.0.0.1:{app_port};"),
+    ("listen 80;", "listen 127.0.0.1:{refresh_port};"),
+    ("listen 443 ssl http2;", "listen 127.0.0.1:{nginx_port};"),
+    ("alias /srv/egov/var/static/;", "alias {tmp}/static/;"),
+)
+NGINX_MAIN = """
 worker_processes 2;
 user root;
 pid {tmp}/nginx.pid;
@@ -51,32 +62,28 @@ http {{
     fastcgi_temp_path {tmp}/fastcgi_temp;
     uwsgi_temp_path {tmp}/uwsgi_temp;
     scgi_temp_path {tmp}/scgi_temp;
-    proxy_cache_path {tmp}/cache levels=1:2 keys_zone=egov_pages:50m max_size=1g inactive=30m use_temp_path=off;
-    upstream egov_app {{ server 127.0.0.1:{app_port}; keepalive 32; }}
-    map $http_cookie $egov_has_session {{ default 0; "~*(^|;\\s*)sessionid=" 1; }}
-    map $http_accept_language $egov_accept_language {{ default zh-hans; "~*^\\s*mn" mn; "~*^\\s*en" en; }}
-    map $cookie_django_language $egov_language {{ "" $egov_accept_language; default $cookie_django_language; }}
+    include {tmp}/egov.conf;
     server {{
-        listen 127.0.0.1:{nginx_port};
+        listen 127.0.0.1:{static_port};
         location = /static-copy/article.html {{ root {tmp}; default_type text/html; }}
-        location / {{
-            proxy_pass http://egov_app;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_cache egov_pages;
-            proxy_cache_key "$scheme|$host|$request_uri|$egov_language|$cookie_egov_elder|{mode_cookies}";
-            proxy_cache_bypass $egov_has_session;
-            proxy_no_cache $egov_has_session;
-            proxy_ignore_headers Vary;
-            proxy_cache_lock on;
-            proxy_cache_use_stale updating error timeout;
-            proxy_cache_background_update on;
-            add_header X-Cache-Status $upstream_cache_status always;
-        }}
     }}
 }}
 """
+
+
+def shipped_nginx_conf(**values: object) -> str:
+    """docs/deploy/nginx.conf with the swaps above and its TLS lines dropped."""
+    text = SHIPPED_NGINX.read_text(encoding="utf-8")
+    for old, new in SHIPPED_SWAPS:
+        if text.count(old) != 1:
+            raise SystemExit(f"{SHIPPED_NGINX}: expected one {old!r}; update SHIPPED_SWAPS in {__file__}")
+        text = text.replace(old, new.format(**values))
+    lines = [line for line in text.splitlines() if not line.strip().startswith("ssl_")]
+    return "\n".join(lines) + "\n"
+
+
+def nginx_binary() -> str:
+    return shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def vm_hwm_kb(pid: int) -> int:
@@ -96,7 +103,7 @@ def children(pid: int) -> list[int]:
     return [int(x) for x in out.split()]
 
 
-def wait_for(url: str, timeout: float = 60) -> None:
+def wait_for(url: str, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -158,7 +165,7 @@ def main() -> None:
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
-            raise SystemExit(f"{tool} is missing: apt install wrk nginx-light")
+            raise SystemExit(f"{tool} is missing: make bench-tools")
     home = HomePage.objects.filter(site_key="bench1").first() or HomePage.objects.live().first()
     if home is None:
         raise SystemExit("no portal site: run bench/portal_generate.py first")
@@ -203,13 +210,12 @@ def main() -> None:
 
         (tmp / "static-copy").mkdir()
         (tmp / "static-copy" / "article.html").write_bytes(html)
+        ports = {"tmp": tmp, "app_port": 18102, "nginx_port": 18180, "refresh_port": 18181, "static_port": 18182}
+        (tmp / "static").mkdir()
+        (tmp / "egov.conf").write_text(shipped_nginx_conf(**ports))
         conf = tmp / "nginx.conf"
-        conf.write_text(
-            NGINX_TEMPLATE.format(
-                tmp=tmp, app_port=18102, nginx_port=18180, mode_cookies="$cookie_egov_contrast|$cookie_egov_font"
-            )
-        )
-        nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(tmp), "-g", "daemon off;"])
+        conf.write_text(NGINX_MAIN.format(**ports))
+        nginx = subprocess.Popen([nginx_binary(), "-c", str(conf), "-p", str(tmp), "-g", "daemon off;"])
         wait_for(f"http://127.0.0.1:18180{home_path}")
         for path in (home_path, article_path):
             fetch(f"http://127.0.0.1:18180{path}")
@@ -218,13 +224,13 @@ def main() -> None:
         if status != "HIT":
             print(
                 f"   note: nginx X-Cache-Status={status}: the app did not offer the page to the proxy "
-                "(a CSRF token in every page makes it per-visitor; see the report)"
+                "(no X-Accel-Expires: see egov.domain.portal.cache)"
             )
         rps, p99 = wrk(f"http://127.0.0.1:18180{home_path}", duration=d, connections=c)
         results.append((f"nginx proxy cache, home ({status})", rps, p99))
         rps, p99 = wrk(f"http://127.0.0.1:18180{article_path}", duration=d, connections=c)
         results.append((f"nginx proxy cache, article ({status})", rps, p99))
-        rps, p99 = wrk("http://127.0.0.1:18180/static-copy/article.html", duration=d, connections=c)
+        rps, p99 = wrk("http://127.0.0.1:18182/static-copy/article.html", duration=d, connections=c)
         results.append((f"nginx static file, same article HTML ({len(html) // 1024} KB)", rps, p99))
         rss["gunicorn worker (page cache)"] = max((vm_hwm_kb(p) for p in children(app.pid)), default=0)
         rss["nginx worker"] = max((vm_hwm_kb(p) for p in children(nginx.pid)), default=0)
@@ -236,7 +242,8 @@ def main() -> None:
 
     from django.db import connection
 
-    print(f"database: {connection.vendor}; {d} s per run, {c} connections, wrk -t2")
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    print(f"database: {connection.vendor}; {d} s per run, {c} connections, wrk -t2; load average {' '.join(load)}")
     for label, rps, p99 in results:
         print(f"{label:<55} {rps:>10.0f} req/s   p99 {p99}")
     for label, kb in rss.items():

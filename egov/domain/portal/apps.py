@@ -7,7 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = "政府门户网站群"
 
     def ready(self) -> None:
-        from egov.domain.portal import search, signals
+        from egov.domain.portal import memo, search, signals
 
         search.register()
         signals.connect()
+        memo.connect_signals()

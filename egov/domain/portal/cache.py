@@ -13,7 +13,8 @@ Settings (read with defaults, so the middleware works without any):
     PAGE_CACHE_SECONDS        how long an entry lives in the application cache (default 600)
     PAGE_CACHE_PROXY_SECONDS  ``X-Accel-Expires`` for the nginx cache in front (default 30)
     PAGE_CACHE_QUERY_PARAMS   query parameters that may vary a cached page (default ``("page",)``)
-    PAGE_CACHE_PROXY_REFRESH  nginx base URLs to re-fetch a published page through (default none)
+    PAGE_CACHE_PROXY_REFRESH  nginx base URLs to re-fetch a published page through (default none), e.g.
+                              ``["http://127.0.0.1"]`` for the shipped docs/deploy/nginx.conf on the same host
 
 Install by adding ``"egov.domain.portal.cache.AnonymousPageCacheMiddleware"`` to MIDDLEWARE right after
 ``egov.web.middleware.RequestContextMiddleware`` (before sessions, so a hit costs no session or user work).
@@ -24,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -48,6 +50,7 @@ DISPLAY_COOKIES = ("egov_elder", "egov_contrast", "egov_font")
 #: Response headers never replayed from the cache.
 _NOT_STORED = {"set-cookie", "x-page-cache", "x-request-id", "content-length"}
 CSRF_PLACEHOLDER = b"__egov_csrf_token__"
+MESSAGES_COOKIE = "messages"
 _TOKEN_RE = re.compile(rb"\b[A-Za-z0-9]{64}\b")
 
 
@@ -63,8 +66,10 @@ def current_generation(cache: BaseCache | None = None) -> int:
     cache = cache or page_cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        # add() so that two processes starting at once agree on the first value.
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        # add() so that two processes starting at once agree on the first value; the clock as the first value,
+        # so that after a cache flush no process mistakes the new generation for one it memoised before
+        # (egov.domain.portal.memo).
+        cache.add(GENERATION_KEY, int(time.time()), timeout=None)
         generation = cache.get(GENERATION_KEY, 1)
     return int(generation)
 
@@ -76,8 +81,9 @@ def invalidate_all() -> int:
     try:
         return int(cache.incr(GENERATION_KEY))
     except ValueError:  # evicted between the two calls
-        cache.set(GENERATION_KEY, 2, timeout=None)
-        return 2
+        generation = int(time.time())
+        cache.set(GENERATION_KEY, generation, timeout=None)
+        return generation
 
 
 def cache_key(request: HttpRequest, generation: int | None = None) -> str | None:
@@ -88,8 +94,8 @@ def cache_key(request: HttpRequest, generation: int | None = None) -> str | None
     view) served it."""
     if request.method not in ("GET", "HEAD"):
         return None
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or MESSAGES_COOKIE in request.COOKIES:
+        return None  # signed in, or a notice waiting to be shown (django.contrib.messages' cookie)
     allowed = set(_setting("PAGE_CACHE_QUERY_PARAMS", ("page",)))
     if any(name not in allowed for name in request.GET):
         return None
@@ -99,6 +105,7 @@ def cache_key(request: HttpRequest, generation: int | None = None) -> str | None
         return None
     if generation is None:
         generation = current_generation()
+    request._portal_generation = generation  # type: ignore[attr-defined]  # read once per request (memo.py)
     language = translation.get_language_from_request(request, check_path=True)
     modes = "|".join(request.COOKIES.get(name, "") for name in DISPLAY_COOKIES)
     query = "&".join(f"{name}={request.GET.get(name, '')}" for name in sorted(request.GET))
@@ -114,7 +121,9 @@ def _page_may_be_cached(response: HttpResponse) -> bool:
     if getattr(page, "page_cache_seconds", None) == 0:
         return False
     # Pages behind a password or sign-in restriction are never shared between visitors.
-    return not page.get_view_restrictions().exists()
+    from egov.domain.portal.selectors import any_view_restrictions
+
+    return not any_view_restrictions() or not page.get_view_restrictions().exists()
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -282,14 +291,22 @@ def _on_page_event(sender: Any, instance: Any, **kwargs: Any) -> None:
     page_changed(instance)
 
 
+def _on_setting_event(sender: Any, instance: Any, **kwargs: Any) -> None:
+    transaction.on_commit(invalidate_all)
+
+
 def connect_signals() -> None:
     """Called from an AppConfig.ready(): processes that never load the middleware (the task worker running
     scheduled publishing, management commands) must invalidate too."""
-    from django.db.models.signals import post_delete
-    from wagtail.models import Page
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     page_published.connect(_on_page_event, dispatch_uid="egov_pagecache_published")
+    # A new restriction must stop the cached copies of its pages at once; a site's host name changes URLs.
+    for model in (PageViewRestriction, Site):
+        post_save.connect(_on_setting_event, sender=model, dispatch_uid=f"egov_pagecache_{model.__name__}_saved")
+        post_delete.connect(_on_setting_event, sender=model, dispatch_uid=f"egov_pagecache_{model.__name__}_deleted")
     page_unpublished.connect(_on_page_event, dispatch_uid="egov_pagecache_unpublished")
     post_page_move.connect(_on_page_event, dispatch_uid="egov_pagecache_moved")
     post_delete.connect(_on_page_event, sender=Page, dispatch_uid="egov_pagecache_deleted")

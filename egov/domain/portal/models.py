@@ -32,7 +32,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageBlock
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
@@ -41,6 +41,10 @@ from wagtail.url_routing import RouteResult
 DOCUMENT_NUMBER_RE = re.compile(
     r"^(?P<prefix>[\u4e00-\u9fff]{1,12})〔(?P<year>(19|20)\d{2})〕(?P<serial>[1-9]\d{0,4})号$"
 )
+
+
+#: The length of the page summary in <meta name="description"> and Open Graph.
+OG_DESCRIPTION_LENGTH = 120
 
 
 def validate_document_number(value: str) -> None:
@@ -138,13 +142,18 @@ class BodyBlock(blocks.StreamBlock):
         template = "portal/blocks/body.html"
 
 
-def body_text(body: Any) -> str:
-    """Plain text of a StreamField body (for search, the sensitive-word and leader checks)."""
+def body_text(body: Any, *, limit: int | None = None) -> str:
+    """Plain text of a StreamField body (for search, the sensitive-word and leader checks). With ``limit``,
+    at least the first ``limit`` characters (for summaries: long paragraphs are cut before their tags are
+    stripped)."""
     parts: list[str] = []
     for child in body or []:
+        if limit is not None and sum(len(part) for part in parts) >= limit:
+            break
         value = child.value
         if child.block_type == "paragraph":
-            parts.append(strip_tags(value.source if hasattr(value, "source") else str(value)))
+            source = value.source if hasattr(value, "source") else str(value)
+            parts.append(_leading_plain(source, limit) if limit is not None else strip_tags(source))
         elif child.block_type == "quote":
             parts.append(str(value))
         elif child.block_type == "video":
@@ -154,6 +163,18 @@ def body_text(body: Any) -> str:
         elif child.block_type == "image":
             parts.append(getattr(value, "contextual_alt_text", "") or "")
     return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def _leading_plain(html: str, limit: int) -> str:
+    """Plain text of the start of ``html``: at least ``limit`` characters when it has that many (cut after a
+    whole tag, so no half tag or entity is left)."""
+    size = max(limit * 8, 1024)
+    while size < len(html):
+        text = strip_tags(html[: html.rfind(">", 0, size) + 1])
+        if len(text) >= limit:
+            return text
+        size *= 2
+    return strip_tags(html)
 
 
 PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
@@ -230,14 +251,46 @@ class PortalPage(Page):
         return Page.objects.ancestor_of(self, inclusive=True).filter(depth=home.depth + 1).first()
 
     def og_description(self) -> str:
-        text = self.search_description or self.plain_text()
-        return " ".join(text.split())[:120]
+        """The first 120 characters of the summary or the text (computed once per page object)."""
+        found = self.__dict__.get("_og_description")
+        if found is None:
+            text = self.search_description or self.leading_text(OG_DESCRIPTION_LENGTH)
+            found = self.__dict__["_og_description"] = " ".join(text.split())[:OG_DESCRIPTION_LENGTH]
+        return found
+
+    def leading_text(self, length: int) -> str:
+        """At least the first ``length`` characters of ``plain_text()`` (subclasses with long bodies avoid
+        stripping the tags of all of it)."""
+        return self.plain_text()
+
+    def get_view_restrictions(self) -> Any:
+        """Wagtail's check, skipped (no query) while no page of the tree has a restriction at all."""
+        from egov.domain.portal.selectors import any_view_restrictions
+
+        if not any_view_restrictions():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The site's frame (navigation, breadcrumb, current section) from the per-site memo."""
+        from egov.domain.portal import selectors
+
         context = super().get_context(request, *args, **kwargs)
-        context["home"] = self.home
-        context["section"] = self.section()
+        home = self.home
+        context["home"] = home
+        path_routed = home is not None and home.site_key and portal_routing() == "path"
+        context["page_url"] = self.portal_path() if path_routed else self.get_url(request)
         context["print_view"] = request.GET.get("print") == "1"
+        if home is None:
+            context.update(site_nav=(), breadcrumbs=(), section=self.section(), home_url="")
+            return context
+        context["home_url"] = home.portal_path() if path_routed else home.get_url(request)
+        context["site_nav"] = selectors.site_nav(home, request)
+        context["breadcrumbs"] = crumbs = selectors.trail(home, self, request) if self.depth > home.depth else ()
+        if self.depth == home.depth + 1:
+            context["section"] = self
+        else:
+            context["section"] = crumbs[1] if len(crumbs) > 1 else None
         return context
 
 
@@ -421,6 +474,9 @@ class DatedPage(PortalPage):
 
     def plain_text(self) -> str:
         return body_text(self.body)
+
+    def leading_text(self, length: int) -> str:
+        return body_text(self.body, limit=length)
 
     def image_blocks(self) -> list[Any]:
         return [child.value for child in self.body or [] if child.block_type == "image"]

@@ -20,16 +20,11 @@ from egov.domain.portal.models import HomePage
 def site_page(request: HttpRequest, site_key: str, path: str = "") -> HttpResponse:
     """A page of one site addressed by path: its home page's tree in the visitor's language (an mn
     translation when the language is mn and the page has one, so switching language keeps the page)."""
-    home = selectors.home_by_key(site_key)
-    if home is None or not home.live:
+    root = selectors.site_root(site_key, request)
+    if root is None:
         raise Http404("没有这个网站")
     components = [part for part in path.split("/") if part]
-    root = home.localized.specific
-    try:
-        request._wagtail_route_for_request = root.route(request, components)  # type: ignore[attr-defined]
-    except Http404:
-        request._wagtail_route_for_request = None  # type: ignore[attr-defined]
-    request.portal_home = home  # type: ignore[attr-defined]
+    request._wagtail_route_for_request = selectors.route(root, components, request)  # type: ignore[attr-defined]
     return wagtail_serve(request, path)
 
 
