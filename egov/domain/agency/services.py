@@ -41,8 +41,6 @@ from egov.kernel.workflow.models import (
     ACTIVE_ITEM_STATUSES,
     Case,
     CaseStatus,
-    Light,
-    SupervisionLevel,
     SupervisionRecord,
     WorkItem,
 )
@@ -369,51 +367,30 @@ def agency_may_view_case(user: User, case: Case) -> bool:
 # --- 催办 -----------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+def agency_may_chase(user: User, case: Case) -> bool:
+    """The chase rule registered with the workflow kernel: the case's current agent, holding the agent role,
+    may urge its steps (supervisors of the case's unit may anyway)."""
+    return current_agent_id(case) == getattr(user, "pk", None) and has_perm(user, AGENT_PERM)
+
+
 def case_chase(*, actor: User, item: WorkItem, note: str = "") -> SupervisionRecord:
     """催办: the case's agent urges the people holding a step that is due soon (黄灯) or overdue (红灯).
 
-    Recorded as a kernel supervision record (人工督办, so it shows on the case timeline) and sent to the
-    step's assignees or queue. At most once per step per day.
+    Goes through the kernel (``work_item_chase``): permission (``agency_may_chase`` or 督办 rights at the case's
+    unit), the once-per-step-per-day rule, the supervision record on the case timeline and the audit entry are
+    the kernel's; this adds the agent's wording of the message sent to the step's assignees or queue.
     """
-    case = _lock_case(item.case)
-    require(actor, AGENT_PERM, target=case)
-    if current_agent_id(case) != actor.pk:
-        require(actor, SUPERVISE_PERM, case.org_unit, target=case)
-    item = WorkItem.objects.select_related("case", "org_unit", "assignee", "queue_org_unit").get(pk=item.pk)
-    if not case.is_active or item.status not in ACTIVE_ITEM_STATUSES:
-        raise Conflict("item_state", _("该环节已办理完毕，无需催办"))
-    if item.light not in (Light.YELLOW, Light.RED):
-        raise Rejected("not_due", _("该环节尚未临期或超期，无需催办"))
-    today = beijing_today()
-    if SupervisionRecord.objects.filter(work_item=item, by=actor, at__date__gte=today).exists():
-        raise Conflict("chased_today", _("今天已催办过该环节，请明天再试"))
+    from egov.kernel.workflow.services import work_item_chase
+
     note = (note or "").strip()[:500]
     text = _("代办员催办") + (f"：{note}" if note else "")
-    record = SupervisionRecord.objects.create(
-        case=case, work_item=item, level=SupervisionLevel.MANUAL, by=actor, note=text
-    )
-    from egov.kernel.workflow.services import item_recipients
-
-    context = {
-        **_case_context(case),
-        "task_name": item.title,
-        "org_unit": item.org_unit.display_name,
-        "deadline": chinese_date(item.due_on) if item.due_on else _("（无时限）"),
-        "state": item.get_light_display(),
-        "agent": actor.display_name,
-        "note": note,
-    }
-    _notify_on_commit(item_recipients(item), "agency.chase", context, item)
-    audit_record(
+    return work_item_chase(
         actor=actor,
-        action="agency.chase",
-        target=case,
-        target_repr=case.number,
-        org_unit=item.org_unit,
-        detail={"step": item.step, "light": item.light},
+        item=item,
+        note=text,
+        event="agency.chase",
+        context={"agent": actor.display_name, "note": note},
     )
-    return record
 
 
 # --- case messages ------------------------------------------------------------------------------------

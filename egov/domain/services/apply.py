@@ -399,7 +399,7 @@ def application_submit(*, actor: User, application: Application, token: str) -> 
 def application_supplement(*, actor: User, application: Application, values: dict[str, Any]) -> Application:
     """Send the corrections: only the named fields change, every named material must have a new file;
     the clock (suspended for 补正) runs again from here."""
-    from egov.kernel.workflow.services import case_resume
+    from egov.kernel.workflow.services import case_resume_on_supplement
 
     _require_owner(actor, application)
     application = _lock(application)
@@ -428,11 +428,8 @@ def application_supplement(*, actor: User, application: Application, values: dic
     application.status = ApplicationStatus.SUPPLEMENTED
     application.save(update_fields=["answers", "secret_cipher", "status", "updated_at"])
     assert application.case is not None
-    # The applicant cannot act on the case clock; the resumption is recorded under the handler who
-    # suspended it (ADR 0005), the supplement itself under the applicant (audit below).
-    resumer = application.correction_by
-    if resumer is not None:
-        case_resume(actor=resumer, case=application.case, reason="申请人已在线提交补正材料")
+    # The clock stopped for 补正 runs again from the moment the supplement arrives, done by the applicant.
+    case_resume_on_supplement(actor=actor, case=application.case, reason="申请人已在线提交补正材料")
     record_event(application, "supplemented", "已按补正通知提交，等待受理机构审核")
     audit_record(
         actor=actor,

@@ -123,11 +123,25 @@ class _ValidatedCharField(forms.CharField):
 
 
 class AddressWidget(forms.MultiWidget):
-    def __init__(self) -> None:
+    """Two inputs; each is named for assistive technology ("住所：详细地址"), since the field's label can only
+    point at the first."""
+
+    def __init__(self, label: str = "") -> None:
+        prefix = f"{label}：" if label else ""
         super().__init__(
             [
-                forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 6, "placeholder": "行政区划代码"}),
-                forms.TextInput(attrs={"placeholder": "详细地址"}),
+                forms.TextInput(
+                    attrs={
+                        "inputmode": "numeric",
+                        "maxlength": 6,
+                        "placeholder": "行政区划代码",
+                        "aria-label": f"{prefix}行政区划代码",
+                        "class": "address-code",
+                    }
+                ),
+                forms.TextInput(
+                    attrs={"placeholder": "详细地址", "aria-label": f"{prefix}详细地址", "class": "address-detail"}
+                ),
             ]
         )
 
@@ -204,7 +218,9 @@ def _field(spec: dict[str, Any]) -> forms.Field:
     if kind == "text":
         return forms.CharField(max_length=spec.get("max_length", 200), **common)
     if kind == "textarea":
-        return forms.CharField(max_length=spec.get("max_length", 2000), widget=forms.Textarea, **common)
+        return forms.CharField(
+            max_length=spec.get("max_length", 2000), widget=forms.Textarea(attrs={"rows": 4}), **common
+        )
     if kind == "id_number":
         return _ValidatedCharField(normalise=validate_resident_id, max_length=18, **common)
     if kind == "uscc":
@@ -214,7 +230,7 @@ def _field(spec: dict[str, Any]) -> forms.Field:
             normalise=validate_mobile, max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}), **common
         )
     if kind == "address_with_division_code":
-        return AddressField(**common)
+        return AddressField(widget=AddressWidget(label), **common)
     if kind == "date":
         common["error_messages"]["invalid"] = f"{label}应为日期，格式如 2026-01-31"
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)

@@ -154,10 +154,15 @@ def my_draft(user: Any, application_id: Any) -> Application:
 
 
 def office_applications(user: Any, *, status: str = "", q: str = "") -> QuerySet[Application]:
-    """Submitted applications of the units where ``user`` may accept (services.accept), scoped in the query."""
+    """Submitted applications of the units where ``user`` may accept (services.accept), and those whose case
+    has a step waiting for or done by ``user`` (a joint department's review), scoped in the query."""
+    from egov.kernel.workflow.models import WorkItem
+    from egov.kernel.workflow.selectors import todo_condition
+
     units = units_with_perm(user, "services.accept")
+    steps = WorkItem.objects.filter(todo_condition(user) | Q(completed_by_id=user.pk)).values("case_id")
     rows = (
-        Application.objects.filter(org_unit__in=units)
+        Application.objects.filter(Q(org_unit__in=units) | Q(case_id__in=steps))
         .exclude(status=ApplicationStatus.DRAFT)
         .select_related("item", "org_unit", "case")
     )

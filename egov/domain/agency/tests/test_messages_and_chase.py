@@ -8,6 +8,7 @@ from egov.domain.agency.models import AgentAssignment, CaseMessage, MessageSide
 from egov.domain.agency.services import case_chase, case_message_post
 from egov.domain.agency.tests.conftest import World, start_case, to_cosign
 from egov.kernel.access.policy import AccessDenied
+from egov.kernel.audit.models import AuditEntry
 from egov.kernel.errors import Conflict, Rejected
 from egov.kernel.notify.models import Message
 from egov.kernel.workflow.models import Light, SupervisionLevel, SupervisionRecord, WorkItem
@@ -95,6 +96,13 @@ def test_agent_chases_an_overdue_step(world: World, django_capture_on_commit_cal
     message = Message.objects.get(recipient=world.fgw_handler, event="agency.chase")
     assert "超期" in message.body and "盟发改委审核" in message.body
     assert not Message.objects.filter(recipient=world.czj_handler, event="agency.chase").exists()
+    # recorded and audited by the workflow kernel (the agency writes nothing of its own)
+    (entry,) = AuditEntry.objects.filter(action__contains="chase")
+    assert (entry.action, entry.actor_username, entry.target_repr) == (
+        "workflow.work_item_chase",
+        world.agent1.username,
+        case.number,
+    )
 
     # at most once a day
     with pytest.raises(Conflict, match="今天已催办过该环节"):
@@ -111,7 +119,10 @@ def test_chase_rules(world: World) -> None:
         case_chase(actor=world.agent1, item=green)
     WorkItem.objects.filter(pk=green.pk).update(light=Light.YELLOW)
     green.refresh_from_db()
-    for outsider in (world.agent2, world.citizen, world.fgw_handler):
+    for outsider in (world.agent2, world.citizen, world.fgw_handler, world.agent_head):
         with pytest.raises(AccessDenied):
             case_chase(actor=outsider, item=green)
     assert not SupervisionRecord.objects.exists()
+    # a supervisor of the case's own unit may urge it too (督办)
+    record = case_chase(actor=world.leader, item=green, note="请今天办结")
+    assert (record.by, record.work_item, record.note) == (world.leader, green, "代办员催办：请今天办结")

@@ -120,6 +120,13 @@ def test_correction_stops_the_clock_until_the_applicant_supplements_online(
     assert application.status == ApplicationStatus.SUPPLEMENTED
     assert case.status == CaseStatus.OPEN
     assert [e.kind for e in ClockEvent.objects.filter(case=case)] == ["start", "suspend", "resume"]
+    # the suspension was the handler's, the resumption is the applicant's (the supplement restarts the clock)
+    assert [(e.kind, e.actor.username) for e in ClockEvent.objects.filter(case=case).exclude(kind="start")] == [
+        ("suspend", HANDLER),
+        ("resume", "citizen"),
+    ]
+    resumed = AuditEntry.objects.get(action="workflow.case_resume", target_id=str(case.pk))
+    assert resumed.actor_username == "citizen"
     assert case.due_on is not None and due_without_suspension is not None and case.due_on > due_without_suspension
     values = answers_of(application)
     assert values["business_scope"] == "餐饮服务（小吃店）"
@@ -132,6 +139,31 @@ def test_correction_stops_the_clock_until_the_applicant_supplements_online(
     assert _post(HANDLER, application, {"action": "accept"}).status_code == 302
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ACCEPTED
     assert _kinds(calls) == ["correction", "acceptance"]
+
+
+def test_only_the_applicant_resumes_and_only_a_correction_suspension(calls: list[Any]) -> None:
+    from egov.kernel.errors import Conflict
+    from egov.kernel.workflow.services import case_resume, case_resume_on_supplement, case_suspend
+
+    # given a case whose clock stopped for 补正
+    application = hall.submitted(hall.signed_in(hall.person()))
+    handling.application_request_correction(
+        actor=hall.staff(HANDLER), application=application, material_ids=[], field_names=["business_scope"]
+    )
+    case = Case.objects.get(pk=application.case_id)
+    stranger = UserFactory(person=True)
+    # when someone else (another citizen, or a handler through this door) tries to restart it, nothing moves
+    for actor in (stranger, hall.staff(HANDLER)):
+        with pytest.raises(AccessDenied):
+            case_resume_on_supplement(actor=actor, case=case)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.SUSPENDED
+    assert not ClockEvent.objects.filter(case=case, kind="resume").exists()
+    # a clock stopped for another reason (专家评审) is the handlers' to restart, not the applicant's
+    case_resume(actor=hall.staff(HANDLER), case=case)
+    case_suspend(actor=hall.staff(HANDLER), case=case, reason_code="expert_review", reason="组织专家评审")
+    with pytest.raises(Conflict, match="该办件不是因补正暂停计时"):
+        case_resume_on_supplement(actor=hall.person(), case=case)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.SUSPENDED
 
 
 def test_reject_needs_reasons_and_ends_the_case(calls: list[Any]) -> None:
@@ -163,8 +195,9 @@ def test_two_departments_review_in_parallel_then_the_leader_decides(calls: list[
     assert open_items["review_scjg"].org_unit.code == "152201-SCJGJ"
     assert open_items["review_rsj"].org_unit.code == "152201-RSJ"
     assert open_items["review_rsj"].limit == 1 and open_items["review_rsj"].due_on is not None
-    # the 人社局 handler sees the case (its queue) but cannot do the 市场监管局 step
+    # the 人社局 handler finds it in the list (a step of theirs), sees the case but cannot do the 市场监管局 step
     rsj = hall.signed_in(hall.staff(RSJ))
+    assert application.case_number in rsj.get("/office/services/applications/").content.decode()
     page = rsj.get(f"/office/services/applications/{application.pk}/")
     assert page.status_code == 200
     assert f'name="item" value="{open_items["review_rsj"].pk}"' in page.content.decode()
@@ -196,6 +229,10 @@ def test_two_departments_review_in_parallel_then_the_leader_decides(calls: list[
     assert list(WorkItem.objects.filter(case=case, status__in=["open", "claimed"]).values_list("step", flat=True)) == [
         "decide"
     ]
+    # done by 人社局: still in their list (what they handled); a department with no step never sees it
+    assert application.case_number in rsj.get("/office/services/applications/").content.decode()
+    other = hall.signed_in(hall.staff("kyqq_mz"))
+    assert application.case_number not in other.get("/office/services/applications/").content.decode()
     # a handler cannot decide (the leader's step)
     response = _post(HANDLER, application, {"action": "decide", "approve": "yes"})
     assert response.status_code == 403

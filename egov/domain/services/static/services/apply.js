@@ -34,12 +34,19 @@
         })
         .catch(function () { if (status) { status.textContent = "自动保存失败，请点击“保存草稿”"; } });
     }
-    form.addEventListener("input", function () {
+    function later(delay) {
       dirty = true;
       if (timer) { clearTimeout(timer); }
-      timer = setTimeout(save, 2000);
+      timer = setTimeout(save, delay);
+    }
+    form.addEventListener("input", function () { later(2000); });
+    // A change fires on leaving a field, also when that is a click on 下一步: wait a moment so the submit,
+    // which saves everything itself, can cancel it instead of racing it.
+    form.addEventListener("change", function () { later(300); });
+    form.addEventListener("submit", function () {
+      dirty = false;
+      if (timer) { clearTimeout(timer); }
     });
-    form.addEventListener("change", function () { dirty = true; save(); });
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-autosave]").forEach(function (form) {
