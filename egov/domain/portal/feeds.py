@@ -23,7 +23,7 @@ def column_feed(request: HttpRequest, column: ColumnPage) -> HttpResponse:
         language="zh-cn",
         feed_url=request.build_absolute_uri(),
     )
-    for entry in column.entries()[:FEED_SIZE]:
+    for entry in column.entries().defer(None)[:FEED_SIZE]:
         link = request.build_absolute_uri(entry.get_url(request) or "/")
         feed.add_item(
             title=entry.title,
