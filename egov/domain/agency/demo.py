@@ -1,5 +1,6 @@
 """Demo step "agency": agent rules for the demo agent (daiban_wlht, 乌兰浩特市政务服务中心), an agent for
-every demo case that has an applicant, a short conversation and a few evaluations of completed cases.
+every demo case applied for by a citizen or a business (not the staff-applied data-sharing requests), a short
+conversation and a few evaluations of completed cases.
 
 Idempotent: rules are matched by name, assignments and evaluations by case, messages by their text.
 """
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 from django.core.management.base import OutputWrapper
 from django.db import transaction
+from django.db.models import QuerySet
 
 from egov.domain.agency.models import AgentAssignment, AgentRule, CaseMessage, Evaluation, Level
 from egov.domain.agency.services import agent_assign, case_message_post, evaluation_submit
+from egov.kernel.accounts.models import UserKind
 from egov.kernel.orgs.demo import register_demo_step
 from egov.kernel.orgs.models import OrgUnit
 from egov.kernel.workflow.models import Case, CaseStatus
@@ -37,6 +40,11 @@ def _rules(agent_unit: OrgUnit) -> int:
     return created
 
 
+def _public_cases() -> QuerySet[Case]:
+    """Cases the full-process agency serves: applied for by a person or a legal person, never by staff."""
+    return Case.objects.filter(applicant__kind__in=(UserKind.PERSON, UserKind.LEGAL))
+
+
 def load(stdout: OutputWrapper) -> None:
     agent_unit = OrgUnit.objects.filter(code=AGENT_UNIT).first()
     if agent_unit is None:
@@ -45,12 +53,13 @@ def load(stdout: OutputWrapper) -> None:
     with transaction.atomic():
         rules = _rules(agent_unit)
         assigned = evaluated = 0
-        cases = Case.objects.filter(applicant__isnull=False).exclude(agent_assignment__isnull=False)
+        cases = _public_cases().exclude(agent_assignment__isnull=False)
         for case in cases.select_related("org_unit").order_by("pk"):
             if agent_assign(case=case, county=case.org_unit.county, theme_codes=list(case.data.get("themes", []))):
                 assigned += 1
         running = (
-            Case.objects.filter(applicant__isnull=False, status=CaseStatus.OPEN, agent_assignment__isnull=False)
+            _public_cases()
+            .filter(status=CaseStatus.OPEN, agent_assignment__isnull=False)
             .select_related("applicant", "agent_assignment__agent")
             .order_by("pk")
             .first()
@@ -59,9 +68,7 @@ def load(stdout: OutputWrapper) -> None:
             assert running.applicant is not None
             case_message_post(actor=running.applicant, case=running, body=QUESTION)
             case_message_post(actor=running.agent_assignment.agent, case=running, body=ANSWER)
-        completed = Case.objects.filter(applicant__isnull=False, status=CaseStatus.COMPLETED).select_related(
-            "applicant"
-        )
+        completed = _public_cases().filter(status=CaseStatus.COMPLETED).select_related("applicant")
         for index, case in enumerate(completed.order_by("pk")[:5]):
             if case.applicant is None or Evaluation.objects.filter(case_id=case.pk).exists():
                 continue
