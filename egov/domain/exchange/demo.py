@@ -23,7 +23,7 @@ from egov.domain.exchange import gateway, services
 from egov.domain.exchange.models import ExchangeApplication, RequestStatus, SharingRequest
 from egov.kernel.accounts.models import User
 from egov.kernel.orgs.demo import register_demo_step
-from egov.kernel.orgs.models import Membership, OrgUnit, Position
+from egov.kernel.orgs.models import OrgUnit
 
 CONSUMER = "152201-RSJ"  # 乌兰浩特市人力资源和社会保障局
 PROVIDER = "152200-SCJGJ"  # 兴安盟市场监督管理局
@@ -43,36 +43,20 @@ CALL_ISSUES = (
 
 
 def _people() -> dict[str, User]:
-    from egov.kernel.access.models import Role, RoleAssignment
-    from egov.kernel.accounts.services import staff_create
-    from egov.kernel.orgs.demo.accounts import demo_totp_key
-    from egov.kernel.orgs.demo.tree import demo_data
-    from egov.kernel.orgs.services import membership_add
+    from egov.kernel.orgs.demo.accounts import demo_staff
 
-    people: dict[str, User] = {}
-    for username, name, role, role_unit, unit_code, position in PEOPLE:
-        unit = OrgUnit.objects.get(code=unit_code)
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = staff_create(
-                username=username,
-                real_name=name,
-                password=demo_data()["password"],
-                totp_key_hex=demo_totp_key(username),
-            )
-        if not Membership.objects.filter(user=user, org_unit=unit).exists():
-            membership_add(
-                user=user, org_unit=unit, position=Position.objects.filter(name=position).first(), is_primary=True
-            )
-        # Bootstrapping only: the system grants the demo role (role_assign needs an acting person).
-        RoleAssignment.objects.get_or_create(
-            user=user,
-            role=Role.objects.get(code=role),
-            org_unit=OrgUnit.objects.get(code=role_unit),
-            defaults={"include_subunits": True},
-        )
-        people[username] = user
-    return people
+    return {
+        username: demo_staff(
+            username,
+            name,
+            unit_code=unit_code,
+            position=position,
+            role=role,
+            role_unit_code=role_unit,
+            include_subunits=True,
+        )[0]
+        for username, name, role, role_unit, unit_code, position in PEOPLE
+    }
 
 
 def _request(requester: User, consumer: OrgUnit, entry: Any, **values: Any) -> tuple[SharingRequest, bool]:

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from egov.kernel.accounts.models import User
 from egov.kernel.orgs.demo import register_demo_step
-from egov.kernel.orgs.models import Membership, OrgUnit, Position
+from egov.kernel.orgs.models import OrgUnit
 from egov.kernel.workflow.models import Case
 from egov.kernel.workflow.services import case_start, definition_publish_file, work_item_complete
 
@@ -35,31 +35,12 @@ CASES = (
 
 
 def _people() -> int:
-    from egov.kernel.access.models import Role, RoleAssignment
-    from egov.kernel.accounts.services import staff_create
-    from egov.kernel.orgs.demo.accounts import demo_totp_key
-    from egov.kernel.orgs.demo.tree import demo_data
-    from egov.kernel.orgs.services import membership_add
+    from egov.kernel.orgs.demo.accounts import demo_staff
 
-    created = 0
-    for username, name, role, code, position in PEOPLE:
-        unit = OrgUnit.objects.get(code=code)
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = staff_create(
-                username=username,
-                real_name=name,
-                password=demo_data()["password"],
-                totp_key_hex=demo_totp_key(username),
-            )
-            created += 1
-        if not Membership.objects.filter(user=user, org_unit=unit).exists():
-            membership_add(
-                user=user, org_unit=unit, position=Position.objects.filter(name=position).first(), is_primary=True
-            )
-        # Bootstrapping only: the system grants the demo role (role_assign needs an acting person).
-        RoleAssignment.objects.get_or_create(user=user, role=Role.objects.get(code=role), org_unit=unit)
-    return created
+    return sum(
+        demo_staff(username, name, unit_code=code, position=position, role=role)[1]
+        for username, name, role, code, position in PEOPLE
+    )
 
 
 def _advance(case: Case, steps: int, people: dict[str, User]) -> None:

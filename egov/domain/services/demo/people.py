@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from egov.kernel.accounts.models import User
-from egov.kernel.orgs.models import Membership, OrgUnit, Position
-
 #: username, name, role, role unit, include sub-units, membership unit, position
 PEOPLE = (
     ("shixiang_admin", "周海燕", "catalogue_admin", "152200", True, "152200-ZSJ", "科长"),
@@ -16,35 +13,20 @@ PEOPLE = (
 
 
 def ensure_people() -> int:
-    from egov.kernel.access.models import Role, RoleAssignment
-    from egov.kernel.accounts.services import staff_create
-    from egov.kernel.orgs.demo.accounts import demo_totp_key
-    from egov.kernel.orgs.demo.tree import demo_data
-    from egov.kernel.orgs.services import membership_add
+    from egov.kernel.orgs.demo.accounts import demo_staff
 
     created = 0
     for username, name, role, role_unit, subunits, unit_code, position in PEOPLE:
-        unit = OrgUnit.objects.get(code=unit_code)
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = staff_create(
-                username=username,
-                real_name=name,
-                password=demo_data()["password"],
-                totp_key_hex=demo_totp_key(username),
-            )
-            created += 1
-        if not Membership.objects.filter(user=user, org_unit=unit).exists():
-            membership_add(
-                user=user, org_unit=unit, position=Position.objects.filter(name=position).first(), is_primary=True
-            )
-        # Bootstrapping only: the system grants the demo role (role_assign needs an acting person).
-        RoleAssignment.objects.get_or_create(
-            user=user,
-            role=Role.objects.get(code=role),
-            org_unit=OrgUnit.objects.get(code=role_unit),
-            defaults={"include_subunits": subunits},
+        _user, new = demo_staff(
+            username,
+            name,
+            unit_code=unit_code,
+            position=position,
+            role=role,
+            role_unit_code=role_unit,
+            include_subunits=subunits,
         )
+        created += new
     return created
 
 

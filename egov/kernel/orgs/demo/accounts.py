@@ -48,6 +48,45 @@ def _grant(user: User, spec: dict[str, Any], units: dict[str, OrgUnit]) -> bool:
     return True
 
 
+def demo_staff(
+    username: str,
+    real_name: str,
+    *,
+    unit_code: str,
+    position: str,
+    role: str,
+    role_unit_code: str | None = None,
+    include_subunits: bool | None = None,
+) -> tuple[User, bool]:
+    """One demo staff account of a domain demo step: created once (demo password, fixed TOTP key), a member of
+    ``unit_code`` and holding ``role`` at ``role_unit_code`` (default: the same unit). The system grants the role
+    (no acting user), which ``role_assign`` does not allow — bootstrapping only. Returns (user, created)."""
+    from egov.kernel.access.models import Role, RoleAssignment
+    from egov.kernel.accounts.services import staff_create
+
+    unit = OrgUnit.objects.get(code=unit_code)
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if user is None:
+        user = staff_create(
+            username=username,
+            real_name=real_name,
+            password=demo_data()["password"],
+            totp_key_hex=demo_totp_key(username),
+        )
+    if not Membership.objects.filter(user=user, org_unit=unit).exists():
+        membership_add(
+            user=user, org_unit=unit, position=Position.objects.filter(name=position).first(), is_primary=True
+        )
+    RoleAssignment.objects.get_or_create(
+        user=user,
+        role=Role.objects.get(code=role),
+        org_unit=unit if role_unit_code is None else OrgUnit.objects.get(code=role_unit_code),
+        defaults={} if include_subunits is None else {"include_subunits": include_subunits},
+    )
+    return user, created
+
+
 def load_staff(password: str) -> tuple[int, int, int]:
     """Returns (accounts created, memberships added, roles granted)."""
     from egov.kernel.accounts.services import staff_create
