@@ -981,13 +981,9 @@ def case_suspend(*, actor: User, case: Case, reason_code: str, reason: str) -> C
     return case
 
 
-@transaction.atomic
-def case_resume(*, actor: User, case: Case, reason: str = "") -> Case:
-    """恢复计时: due dates of the case and of its open steps move by the suspended days."""
-    case = _lock_case(case)
-    require(actor, policy_for(case.process_key).handle, case.org_unit, target=case)
-    if case.status != CaseStatus.SUSPENDED:
-        raise Conflict("case_state", _("该办件未暂停计时，无需恢复"))
+def _resume(case: Case, *, actor: User, reason: str, by: str = "") -> Case:
+    """Restart the clock of a locked, suspended case: a RESUME event, due dates moved, one audit entry
+    (``by`` names who resumed when it is not a handler, e.g. the applicant supplementing after 补正)."""
     today = _today()
     case.status = CaseStatus.OPEN
     event = ClockEvent.objects.create(
@@ -998,14 +994,21 @@ def case_resume(*, actor: User, case: Case, reason: str = "") -> Case:
     case.save()
     event.due_on_after = case.due_on
     event.save(update_fields=["due_on_after"])
-    audit_record(
-        actor=actor,
-        action="workflow.case_resume",
-        target=case,
-        org_unit=case.org_unit,
-        detail={"due_on": case.due_on.isoformat() if case.due_on else None},
-    )
+    detail: dict[str, Any] = {"due_on": case.due_on.isoformat() if case.due_on else None}
+    if by:
+        detail["by"] = by
+    audit_record(actor=actor, action="workflow.case_resume", target=case, org_unit=case.org_unit, detail=detail)
     return case
+
+
+@transaction.atomic
+def case_resume(*, actor: User, case: Case, reason: str = "") -> Case:
+    """恢复计时: due dates of the case and of its open steps move by the suspended days."""
+    case = _lock_case(case)
+    require(actor, policy_for(case.process_key).handle, case.org_unit, target=case)
+    if case.status != CaseStatus.SUSPENDED:
+        raise Conflict("case_state", _("该办件未暂停计时，无需恢复"))
+    return _resume(case, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -1196,24 +1199,7 @@ def case_resume_on_supplement(*, actor: User, case: Case, reason: str = "") -> C
     suspension = ClockEvent.objects.filter(case=case, kind=ClockKind.SUSPEND).order_by("-at", "-pk").first()
     if suspension is None or suspension.reason_code != SuspensionReason.CORRECTION:
         raise Conflict("not_correction", _("该办件不是因补正暂停计时，请等待办理人员恢复计时"))
-    today = _today()
-    case.status = CaseStatus.OPEN
-    event = ClockEvent.objects.create(
-        case=case, kind=ClockKind.RESUME, reason=(reason or "").strip(), on=today, actor=actor
-    )
-    _refresh_clocks(case, today)
-    case.lock_version += 1
-    case.save()
-    event.due_on_after = case.due_on
-    event.save(update_fields=["due_on_after"])
-    audit_record(
-        actor=actor,
-        action="workflow.case_resume",
-        target=case,
-        org_unit=case.org_unit,
-        detail={"due_on": case.due_on.isoformat() if case.due_on else None, "by": "applicant"},
-    )
-    return case
+    return _resume(case, actor=actor, reason=reason, by="applicant")
 
 
 @dataclass
