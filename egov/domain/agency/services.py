@@ -374,7 +374,8 @@ def agency_may_chase(user: User, case: Case) -> bool:
 
 
 def case_chase(*, actor: User, item: WorkItem, note: str = "") -> SupervisionRecord:
-    """催办: the case's agent urges the people holding a step that is due soon (黄灯) or overdue (红灯).
+    """催办: the case's agent (or a supervisor of its unit) urges the people holding a step that is due soon
+    (黄灯) or overdue (红灯).
 
     Goes through the kernel (``work_item_chase``): permission (``agency_may_chase`` or 督办 rights at the case's
     unit), the once-per-step-per-day rule, the supervision record on the case timeline and the audit entry are
@@ -383,13 +384,15 @@ def case_chase(*, actor: User, item: WorkItem, note: str = "") -> SupervisionRec
     from egov.kernel.workflow.services import work_item_chase
 
     note = (note or "").strip()[:500]
-    text = _("代办员催办") + (f"：{note}" if note else "")
+    # The agent, or a supervisor of the case's unit (督办) — the message says which, not always 代办员.
+    chaser = _("代办员") if current_agent_id(item.case) == actor.pk else _("督办人员")
+    text = _("%(chaser)s催办") % {"chaser": chaser} + (f"：{note}" if note else "")
     return work_item_chase(
         actor=actor,
         item=item,
         note=text,
         event="agency.chase",
-        context={"agent": actor.display_name, "note": note},
+        context={"agent": actor.display_name, "chaser": chaser, "note": note},
     )
 
 

@@ -110,7 +110,7 @@ def test_agent_chases_an_overdue_step(world: World, django_capture_on_commit_cal
     assert SupervisionRecord.objects.count() == 1
 
 
-def test_chase_rules(world: World) -> None:
+def test_chase_rules(world: World, django_capture_on_commit_callbacks) -> None:
     case = start_case(world)
     _assign(world, case)
     items = to_cosign(world, case)
@@ -124,5 +124,9 @@ def test_chase_rules(world: World) -> None:
             case_chase(actor=outsider, item=green)
     assert not SupervisionRecord.objects.exists()
     # a supervisor of the case's own unit may urge it too (督办)
-    record = case_chase(actor=world.leader, item=green, note="请今天办结")
-    assert (record.by, record.work_item, record.note) == (world.leader, green, "代办员催办：请今天办结")
+    with django_capture_on_commit_callbacks(execute=True):
+        record = case_chase(actor=world.leader, item=green, note="请今天办结")
+    # and is named as what they are, not as the agent
+    assert (record.by, record.work_item, record.note) == (world.leader, green, "督办人员催办：请今天办结")
+    message = Message.objects.get(recipient=world.czj_handler, event="agency.chase")
+    assert message.body.startswith(f"督办人员{world.leader.display_name}催办")

@@ -144,6 +144,7 @@ def test_applicant_messages_page_only_for_the_applicant(world: World, django_cap
     client = client_for(world.citizen)
     page = text(client.get(url))
     assert "您的代办员：代办甲" in page
+    assert f'href="{reverse("services:my_case", args=[case.number])}"' in client.get(url).content.decode()
     response = client.post(url, {"body": ""})
     assert response.status_code == 400 and "留言内容" in text(response)
     with django_capture_on_commit_callbacks(execute=True):
@@ -156,7 +157,10 @@ def test_evaluate_page(world: World) -> None:
     url = reverse("agency:evaluate", args=[case.number])
     client = client_for(world.citizen)
 
-    assert "办件办结后才能评价" in text(client.get(url))
+    page = client.get(url).content.decode()
+    assert "办件办结后才能评价" in page
+    # the way back to the case the citizen came from
+    assert f'href="{reverse("services:my_case", args=[case.number])}"' in page
     response = client.post(url, {"level": "5"})
     assert response.status_code == 400 and "办件办结后才能评价" in text(response)
 
