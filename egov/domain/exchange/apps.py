@@ -10,7 +10,7 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from egov.domain.exchange import services
-        from egov.kernel.workflow.policies import ProcessPolicy, register_process_policy
+        from egov.kernel.workflow.policies import CaseOwner, ProcessPolicy, register_case_owner, register_process_policy
         from egov.kernel.workflow.selectors import register_case_view_rule
 
         # Sharing cases are worked under the data permissions, not workflow.handle (ADR 0014): the requester
@@ -26,6 +26,26 @@ class ExchangeConfig(AppConfig):
             ),
         )
         register_case_view_rule(_may_view_sharing_case)
+        # Answering (with the grant), delivery, 补正, extension and withdrawal happen on the request's page,
+        # which keeps the request, its grant and its dates in step with the case; the workbench links there.
+        register_case_owner(
+            CaseOwner(
+                subject_type=services.SUBJECT_TYPE,
+                place="共享申请页",
+                process_keys=frozenset({services.PROCESS_KEY}),
+                url=_request_url,
+            )
+        )
+
+
+def _request_url(case: object) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    number = getattr(case, "subject_repr", "")
+    try:
+        return reverse("exchange:request_detail", args=[number]) if number else None
+    except NoReverseMatch:  # the public zone does not serve the office pages
+        return None
 
 
 def _may_view_sharing_case(user: object, case: object) -> bool:

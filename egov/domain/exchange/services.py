@@ -284,7 +284,9 @@ def sharing_request_ask_correction(
     note = _text(note, field="note", label=_("需要补正的内容"))
     case = _case_of(request)
     _step_or_conflict(request, REVIEW_STEPS)
-    case_suspend(actor=actor, case=case, reason_code="correction", reason=_("一次性告知补正：") + note)
+    case_suspend(
+        actor=actor, case=case, reason_code="correction", reason=_("一次性告知补正：") + note, owner=SUBJECT_TYPE
+    )
     request.correction_note = note
     request.correction_requested_on = _today()
     request.status = RequestStatus.CORRECTION
@@ -334,7 +336,7 @@ def sharing_request_correct(
     resumer = _suspended_by(case)
     if resumer is None:
         raise Conflict("case_not_suspended", _("该申请的计时未暂停，请刷新后重试"))
-    case_resume(actor=resumer, case=case, reason=_("申请单位已补正"))
+    case_resume(actor=resumer, case=case, reason=_("申请单位已补正"), owner=SUBJECT_TYPE)
     request.correction_answered_on = today
     request.status = RequestStatus.SUBMITTED
     _answer_due_from(request)
@@ -414,6 +416,7 @@ def sharing_request_extension_decide(*, actor: User, request: SharingRequest, ap
             reason=request.extension_reason,
             approved_by=actor,
             work_item=item,
+            owner=SUBJECT_TYPE,
         )
         _answer_due_from(request)
     request.extension_status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
@@ -476,7 +479,7 @@ def sharing_request_approve(
     _case_of(request)
     item = _step_or_conflict(request, REVIEW_STEPS)
     note = (note or "").strip()
-    work_item_complete(actor=actor, item=item, outcome="approve", opinion=note or _("同意共享"))
+    work_item_complete(actor=actor, item=item, outcome="approve", opinion=note or _("同意共享"), owner=SUBJECT_TYPE)
     delivery = _step_or_conflict(request, (DELIVER_STEP,))
     request.status = RequestStatus.APPROVED
     request.decided_on = today
@@ -521,7 +524,7 @@ def sharing_request_refuse(
     reason = _text(reason, field="reason", label=_("不予共享的理由"))
     _case_of(request)
     item = _step_or_conflict(request, REVIEW_STEPS)
-    work_item_complete(actor=actor, item=item, outcome="refuse", opinion=reason)
+    work_item_complete(actor=actor, item=item, outcome="refuse", opinion=reason, owner=SUBJECT_TYPE)
     request.decision_note = reason
     request.status = RequestStatus.REFUSED
     request.decided_on = _today()
@@ -549,7 +552,7 @@ def sharing_request_deliver(*, actor: User, request: SharingRequest, note: str) 
     note = _text(note, field="note", label=_("交付说明"))
     _case_of(request)
     item = _step_or_conflict(request, (DELIVER_STEP,))
-    work_item_complete(actor=actor, item=item, outcome="deliver", opinion=note)
+    work_item_complete(actor=actor, item=item, outcome="deliver", opinion=note, owner=SUBJECT_TYPE)
     request.delivery_note = note
     request.delivered_on = _today()
     request.status = RequestStatus.DELIVERED
@@ -574,7 +577,7 @@ def sharing_request_withdraw(*, actor: User, request: SharingRequest) -> Sharing
     if not request.is_open:
         raise Conflict("request_state", _("该申请%(s)s，不能撤回") % {"s": request.get_status_display()})
     if request.case is not None and request.case.is_active:
-        case_terminate(actor=actor, case=request.case, reason=_("申请单位撤回共享申请"))
+        case_terminate(actor=actor, case=request.case, reason=_("申请单位撤回共享申请"), owner=SUBJECT_TYPE)
     request.status = RequestStatus.WITHDRAWN
     _save(request, "status")
     audit_record(

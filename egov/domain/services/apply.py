@@ -20,6 +20,7 @@ from egov.domain.services import answers as ans
 from egov.domain.services import integration
 from egov.domain.services.events import record_event
 from egov.domain.services.models import (
+    SUBJECT_TYPE,
     Application,
     ApplicationMaterial,
     ApplicationStatus,
@@ -355,7 +356,7 @@ def application_submit(*, actor: User, application: Application, token: str) -> 
         org_unit=application.org_unit,
         title=f"{application.item.name}（{name}）",
         applicant=actor,
-        subject_type="services.application",
+        subject_type=SUBJECT_TYPE,
         subject_id=str(application.pk),
         subject_repr=application.item.name,
         data={"item_code": application.item.code},

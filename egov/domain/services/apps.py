@@ -12,6 +12,37 @@ class ServicesConfig(AppConfig):
 
         register()
         register_download_rule("services.application", _may_download_material)
+        _register_case_owner()
+
+
+def _register_case_owner() -> None:
+    """Accepting, reviewing, deciding and 补正 of an application's case happen in the hall's handling page,
+    which issues the notices and the certificate; the workbench links there. Extensions (延期) and the other
+    clock stops (专家评审, 听证 …) stay on the workbench: the hall shows the case's own dates."""
+    from egov.domain.services.apply import PROCESSES
+    from egov.domain.services.models import SUBJECT_TYPE
+    from egov.kernel.workflow.models import SuspensionReason
+    from egov.kernel.workflow.policies import CaseOwner, register_case_owner
+
+    register_case_owner(
+        CaseOwner(
+            subject_type=SUBJECT_TYPE,
+            place="网上办事大厅办件受理页",
+            process_keys=frozenset(path.stem for path in PROCESSES.glob("*.bpmn")),
+            actions=frozenset({"complete", "return", "withdraw", "terminate"}),
+            reasons=frozenset({SuspensionReason.CORRECTION.value}),
+            url=_office_url,
+        )
+    )
+
+
+def _office_url(case: object) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("services:office_detail", args=[getattr(case, "subject_id", "")])
+    except NoReverseMatch:  # the public zone does not serve the office pages
+        return None
 
 
 def _may_download_material(user: object, stored_file: object) -> bool:

@@ -17,7 +17,7 @@ from egov.domain.services import answers as ans
 from egov.domain.services import integration
 from egov.domain.services.apply import answers_of, first_id_number
 from egov.domain.services.events import record_event
-from egov.domain.services.models import AWAITING_ACCEPTANCE, Application, ApplicationStatus
+from egov.domain.services.models import AWAITING_ACCEPTANCE, SUBJECT_TYPE, Application, ApplicationStatus
 from egov.kernel.access.policy import require
 from egov.kernel.accounts.models import User
 from egov.kernel.audit.services import audit_record
@@ -67,7 +67,7 @@ def _require_awaiting(application: Application) -> None:
 def _complete(actor: User, item: WorkItem, outcome: str, opinion: str) -> None:
     from egov.kernel.workflow.services import work_item_complete
 
-    work_item_complete(actor=actor, item=item, outcome=outcome, opinion=opinion)
+    work_item_complete(actor=actor, item=item, outcome=outcome, opinion=opinion, owner=SUBJECT_TYPE)
 
 
 def _lines(text: str) -> list[str]:
@@ -178,7 +178,11 @@ def application_request_correction(
         items.append(other.strip())
     assert application.case is not None
     case_suspend(
-        actor=actor, case=application.case, reason_code="correction", reason="一次性告知补正：" + "；".join(items)
+        actor=actor,
+        case=application.case,
+        reason_code="correction",
+        reason="一次性告知补正：" + "；".join(items),
+        owner=SUBJECT_TYPE,
     )
     application.status = ApplicationStatus.CORRECTION
     application.correction = {

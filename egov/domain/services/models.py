@@ -8,6 +8,7 @@ already submitted: published versions are never edited, only retired.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
@@ -297,6 +298,11 @@ class ApplicationStatus(models.TextChoices):
 AWAITING_ACCEPTANCE = (ApplicationStatus.SUBMITTED, ApplicationStatus.SUPPLEMENTED)
 
 
+#: ``Case.subject_type`` of an application's workflow case (= ``Application._meta.label_lower``); the kernel
+#: leaves such cases to this app (``policies.CaseOwner``, registered in ``apps.py``).
+SUBJECT_TYPE = "services.application"
+
+
 class Application(models.Model):
     """One online application (申请) for one pinned item version; once submitted it is a workflow case.
 
@@ -367,6 +373,15 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_number or _('草稿')} {self.item.name}"
+
+    @property
+    def promised_date(self) -> date | None:
+        """承诺办结日期 as it stands now: the case's own dates move with 补正 suspensions and approved
+        extensions (``promised_due_on`` is the date given on the receipt at submission)."""
+        case = self.case if self.case_id else None
+        if case is None:
+            return self.promised_due_on
+        return case.promised_due_on or case.due_on
 
     @property
     def is_draft(self) -> bool:

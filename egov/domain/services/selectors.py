@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from egov.domain.services.models import (
+    SUBJECT_TYPE,
     Application,
     ApplicationStatus,
     Audience,
@@ -136,7 +137,12 @@ def my_applications(user: Any) -> QuerySet[Application]:
     """The signed-in applicant's applications, drafts included, newest first."""
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
-    return Application.objects.filter(applicant=user).select_related("item", "org_unit").order_by("-created_at")
+    return (
+        Application.objects.filter(applicant=user)
+        .select_related("item", "org_unit", "case")
+        .defer("case__state")  # the engine's serialised workflow: large, not shown
+        .order_by("-created_at")
+    )
 
 
 def my_application(user: Any, case_number: str) -> Application:
@@ -192,7 +198,7 @@ def office_application(user: Any, application_id: Any) -> Application:
 
 
 def application_by_case(case: Any) -> Application | None:
-    if getattr(case, "subject_type", "") != "services.application":
+    if getattr(case, "subject_type", "") != SUBJECT_TYPE:
         return None
     return Application.objects.filter(pk=case.subject_id).first()
 
@@ -208,7 +214,8 @@ def progress_lookup(*, case_number: str, query_code: str = "", id_number: str = 
         raise Rejected("progress_required", "请填写办件编号，以及查询码或申请人身份证号码")
     application = (
         Application.objects.exclude(status=ApplicationStatus.DRAFT)
-        .select_related("item", "org_unit")
+        .select_related("item", "org_unit", "case")
+        .defer("case__state")
         .filter(case_number=case_number)
         .first()
     )

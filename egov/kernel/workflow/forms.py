@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.kernel.accounts.models import User
 from egov.kernel.orgs.models import OrgUnit
 from egov.kernel.workflow.models import Light, ProcessDefinition, SuspensionReason, TimeUnit
+from egov.kernel.workflow.policies import process_owner
 from egov.kernel.workflow.selectors import SORTS
 
 #: Outcomes offered when completing a step; the demo's exclusive gateway routes on ``outcome == "approve"``.
@@ -186,7 +187,9 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["org_unit"]).queryset = units
         cast(forms.ChoiceField, self.fields["process"]).choices = [
-            (definition.key, f"{definition.name}（v{definition.version}）") for definition in published_definitions()
+            (definition.key, f"{definition.name}（v{definition.version}）")
+            for definition in published_definitions()
+            if process_owner(definition.key) is None  # service applications start in the hall, etc.
         ]
 
     def clean(self) -> dict[str, Any]:

@@ -44,7 +44,7 @@ from egov.kernel.workflow.models import (
     WorkItem,
     WorkItemStatus,
 )
-from egov.kernel.workflow.policies import policy_for
+from egov.kernel.workflow.policies import case_owner, owns, policy_for, process_owner
 
 HANDLE = "workflow.handle"
 SUPERVISE = "workflow.supervise"
@@ -426,6 +426,19 @@ def _require_handler(actor: User, item: WorkItem) -> None:
         raise AccessDenied(user=actor, perm=perm, org_unit=item.org_unit, target=item.case)
 
 
+def _ensure_owner(case: Case, action: str, owner: str, *, reason: str = "") -> None:
+    """A case owned by a domain app (``policies.CaseOwner``) changes state only through that app's services."""
+    registered = case_owner(case.subject_type)
+    if registered is not None and owns(registered, action, reason) and owner != registered.subject_type:
+        raise Rejected("case_owned", _("该办件的这项办理须在%(place)s进行") % {"place": registered.place})
+
+
+def last_suspension_reason(case: Case) -> str:
+    """Why the clock of a suspended case stopped (the latest 暂停计时)."""
+    latest = ClockEvent.objects.filter(case=case, kind=ClockKind.SUSPEND).order_by("-at", "-pk").first()
+    return latest.reason_code if latest is not None else ""
+
+
 def _new_item(
     case: Case,
     step: engine.StepSpec,
@@ -557,6 +570,9 @@ def case_start(
         require(actor, policy.start)
     else:
         require(actor, policy.handle, org_unit)
+    owning = process_owner(process_key)
+    if owning is not None and subject_type != owning.subject_type:
+        raise Rejected("process_owned", _("该流程的办件须在%(place)s发起") % {"place": owning.place}, field="process")
     title = (title or "").strip()
     if not title:
         raise Rejected("title_required", _("请填写办件标题"), field="title")
@@ -696,11 +712,13 @@ def work_item_complete(
     opinion: str = "",
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
+    owner: str = "",
 ) -> WorkItem:
     """Finish a step with an outcome (gateways route on ``outcome``) and an opinion (意见)."""
     case, item, siblings = _lock_item_with_siblings(item)
     _ensure_open(item, expected_version=expected_version)
     _require_handler(actor, item)
+    _ensure_owner(case, "complete", owner)
     _ensure_case_running(case)
     outcome = (outcome or "").strip()
     if not outcome:
@@ -734,12 +752,13 @@ def work_item_complete(
 
 
 @transaction.atomic
-def work_item_return(*, actor: User, item: WorkItem, to_step: str, opinion: str) -> WorkItem:
+def work_item_return(*, actor: User, item: WorkItem, to_step: str, opinion: str, owner: str = "") -> WorkItem:
     """退回: send the case back to an earlier step, to the person who did it; parallel branches that were
     still open are cancelled and run again."""
     case, item = _lock_item(item)
     _ensure_open(item)
     _require_handler(actor, item)
+    _ensure_owner(case, "return", owner)
     _ensure_case_running(case)
     opinion = (opinion or "").strip()
     if not opinion:
@@ -873,7 +892,7 @@ def work_item_delegate(*, actor: User, item: WorkItem, to_user: User) -> WorkIte
 
 
 @transaction.atomic
-def work_item_withdraw(*, actor: User, item: WorkItem) -> list[WorkItem]:
+def work_item_withdraw(*, actor: User, item: WorkItem, owner: str = "") -> list[WorkItem]:
     """撤回: the sender takes an item back before anyone opened it. A delegated item returns to the
     delegator; a transferred item returns to whoever transferred it; an item produced by completing a step
     reopens that step for its sender, withdrawing every item that completion produced (none may be opened
@@ -882,6 +901,7 @@ def work_item_withdraw(*, actor: User, item: WorkItem) -> list[WorkItem]:
     _ensure_open(item)
     if item.sent_by_id != actor.pk:
         raise Rejected("not_sender", _("只有发送人可以撤回该待办"))
+    _ensure_owner(case, "withdraw", owner)
     _ensure_case_running(case)
     source = item.previous
     produced = [item]
@@ -948,10 +968,11 @@ def _refresh_clocks(case: Case, today: date) -> None:
 
 
 @transaction.atomic
-def case_suspend(*, actor: User, case: Case, reason_code: str, reason: str) -> Case:
+def case_suspend(*, actor: User, case: Case, reason_code: str, reason: str, owner: str = "") -> Case:
     """暂停计时 (补正, 公告, 专家评审, 第三方意见 …): the days until resumption do not count."""
     case = _lock_case(case)
     require(actor, policy_for(case.process_key).handle, case.org_unit, target=case)
+    _ensure_owner(case, "suspend", owner, reason=reason_code)
     if reason_code not in SuspensionReason.values:
         raise Rejected("suspension_reason", _("请选择暂停计时的原因"), field="reason_code")
     reason = (reason or "").strip()
@@ -1002,12 +1023,13 @@ def _resume(case: Case, *, actor: User, reason: str, by: str = "") -> Case:
 
 
 @transaction.atomic
-def case_resume(*, actor: User, case: Case, reason: str = "") -> Case:
+def case_resume(*, actor: User, case: Case, reason: str = "", owner: str = "") -> Case:
     """恢复计时: due dates of the case and of its open steps move by the suspended days."""
     case = _lock_case(case)
     require(actor, policy_for(case.process_key).handle, case.org_unit, target=case)
     if case.status != CaseStatus.SUSPENDED:
         raise Conflict("case_state", _("该办件未暂停计时，无需恢复"))
+    _ensure_owner(case, "resume", owner, reason=last_suspension_reason(case))
     return _resume(case, actor=actor, reason=reason)
 
 
@@ -1021,6 +1043,7 @@ def case_extend(
     reason: str,
     approved_by: User,
     work_item: WorkItem | None = None,
+    owner: str = "",
 ) -> Case:
     """延期: extend the case's time limits by ``days``, approved by someone who may supervise the case.
 
@@ -1029,6 +1052,7 @@ def case_extend(
     case = _lock_case(case)
     policy = policy_for(case.process_key)
     require(actor, policy.handle, case.org_unit, target=case)
+    _ensure_owner(case, "extend", owner)
     if not case.is_active:
         raise Conflict("case_state", _("该办件%(status)s，不能延期") % {"status": case.get_status_display()})
     if not isinstance(days, int) or days <= 0 or unit not in TimeUnit.values:
@@ -1070,13 +1094,14 @@ def case_extend(
 
 
 @transaction.atomic
-def case_terminate(*, actor: User, case: Case, reason: str) -> Case:
+def case_terminate(*, actor: User, case: Case, reason: str, owner: str = "") -> Case:
     """终止: stop a case early (e.g. applicant did not correct in time); its open items are cancelled.
     A process's policy may also let the applicant's side end it (撤回)."""
     case = _lock_case(case)
     policy = policy_for(case.process_key)
     if policy.may_withdraw is None or not policy.may_withdraw(actor, case):
         require(actor, policy.supervise, case.org_unit, target=case)
+    _ensure_owner(case, "terminate", owner)
     if not case.is_active:
         raise Conflict("case_state", _("该办件%(status)s，不能终止") % {"status": case.get_status_display()})
     reason = (reason or "").strip()
@@ -1196,8 +1221,7 @@ def case_resume_on_supplement(*, actor: User, case: Case, reason: str = "") -> C
         raise AccessDenied(user=actor, perm=HANDLE, org_unit=case.org_unit, target=case)
     if case.status != CaseStatus.SUSPENDED:
         raise Conflict("case_state", _("该办件未暂停计时，无需恢复"))
-    suspension = ClockEvent.objects.filter(case=case, kind=ClockKind.SUSPEND).order_by("-at", "-pk").first()
-    if suspension is None or suspension.reason_code != SuspensionReason.CORRECTION:
+    if last_suspension_reason(case) != SuspensionReason.CORRECTION:
         raise Conflict("not_correction", _("该办件不是因补正暂停计时，请等待办理人员恢复计时"))
     return _resume(case, actor=actor, reason=reason, by="applicant")
 

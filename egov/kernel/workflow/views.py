@@ -50,9 +50,11 @@ from egov.kernel.workflow.models import (
     Case,
     CaseStatus,
     Light,
+    SuspensionReason,
     WorkItem,
     WorkItemStatus,
 )
+from egov.kernel.workflow.policies import CaseOwner, case_owner, owner_url, owns
 
 HANDLE = "workflow.handle"
 PAGE_SIZE = 20
@@ -279,6 +281,19 @@ def _case_forms(case: Case) -> dict[str, forms.Form]:
     return {}
 
 
+def _without_owned(case_forms: dict[str, forms.Form], owner: CaseOwner, case: Case) -> dict[str, forms.Form]:
+    """The case forms its owning app leaves to the workbench: no 补正 suspension where the owner sends the
+    补正 notice, no resumption of such a stop (the applicant's supplement restarts it)."""
+    kept = {name: form for name, form in case_forms.items() if not owns(owner, name)}
+    if "resume" in kept and owns(owner, "resume", services.last_suspension_reason(case)):
+        del kept["resume"]
+    suspend = kept.get("suspend")
+    if suspend is not None:
+        field = cast(forms.ChoiceField, suspend.fields["reason_code"])
+        field.choices = [(code, label) for code, label in SuspensionReason.choices if not owns(owner, "suspend", code)]
+    return kept
+
+
 def _mark_opened(actor: User, items: list[WorkItem], actions: dict[int, set[str]]) -> None:
     """The first time the person who is to handle an item sees it, it counts as opened (no more 撤回)."""
     for item in items:
@@ -316,8 +331,13 @@ def _render_case(
     actions = {item.pk: selectors.available_actions(user, item) for item in items}
     if request.method == "GET":
         _mark_opened(user, items, actions)
+    owner = case_owner(case.subject_type)
+    if owner is not None:  # its own app does these (policies.CaseOwner); the page links there instead
+        actions = {pk: allowed - owner.actions for pk, allowed in actions.items()}
     may_handle_case = case.is_active and has_perm(user, HANDLE, case.org_unit)
     case_forms = _case_forms(case) if may_handle_case else {}
+    if owner is not None:
+        case_forms = _without_owned(case_forms, owner, case)
     item_blocks = []
     for item in items:
         item_forms = _item_forms(item, user, case, actions[item.pk])
@@ -342,6 +362,8 @@ def _render_case(
     years = {today.year} | ({case.watch_due_on.year} if case.watch_due_on else set())
     context = {
         "case": case,
+        "owner_place": owner.place if owner is not None else "",
+        "owner_url": owner_url(case) if owner is not None else None,
         "applicant": case.applicant.real_name_masked if case.applicant and case.applicant.real_name else "",
         "light_label": light_label(case.light),
         "remaining": remaining_text(case.watch_due_on, today) if case.status == CaseStatus.OPEN else "",

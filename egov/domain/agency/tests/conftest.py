@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from egov.domain.agency.tests.factories import OrgUnitFactory, PersonFactory, StaffFactory, grant
+from egov.domain.services.models import SUBJECT_TYPE
 from egov.kernel.accounts.models import User
 from egov.kernel.orgs.models import OrgKind, OrgUnit
 from egov.kernel.workflow.models import Case, CaseStatus, WorkItem
@@ -101,7 +102,7 @@ def start_case(world: World, *, title: str = "个体工商户设立登记", appl
         org_unit=world.wlht_scj,
         title=title,
         applicant=applicant or world.citizen,
-        subject_type="services.application",
+        subject_type=SUBJECT_TYPE,
         subject_id="1",
         statutory_limit=20,
         promised_limit=10,
@@ -114,16 +115,24 @@ def open_items(case: Case) -> dict[str, WorkItem]:
 
 def to_cosign(world: World, case: Case) -> dict[str, WorkItem]:
     """Accept the case: it now waits at 盟发改委 and 盟财政局 at once (会签)."""
-    work_item_complete(actor=world.handler, item=open_items(case)["accept"], outcome="accept", opinion="予以受理")
+    work_item_complete(
+        actor=world.handler, item=open_items(case)["accept"], outcome="accept", opinion="予以受理", owner=SUBJECT_TYPE
+    )
     return open_items(case)
 
 
 def complete_case(world: World, case: Case) -> Case:
     """Run the case through every step to 办结."""
     items = to_cosign(world, case)
-    work_item_complete(actor=world.fgw_handler, item=items["review_fgw"], outcome="agree", opinion="同意")
-    work_item_complete(actor=world.czj_handler, item=items["review_czj"], outcome="agree", opinion="同意")
-    work_item_complete(actor=world.leader, item=open_items(case)["approve"], outcome="approve", opinion="准予")
+    work_item_complete(
+        actor=world.fgw_handler, item=items["review_fgw"], outcome="agree", opinion="同意", owner=SUBJECT_TYPE
+    )
+    work_item_complete(
+        actor=world.czj_handler, item=items["review_czj"], outcome="agree", opinion="同意", owner=SUBJECT_TYPE
+    )
+    work_item_complete(
+        actor=world.leader, item=open_items(case)["approve"], outcome="approve", opinion="准予", owner=SUBJECT_TYPE
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.COMPLETED
     return case

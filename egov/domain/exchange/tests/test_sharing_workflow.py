@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from egov.domain.exchange import services
 from egov.domain.exchange.models import RequestStatus, SharingRequest
 from egov.domain.exchange.tests.factories import make_world, submit_request
-from egov.kernel.errors import Conflict
+from egov.kernel.errors import Conflict, Rejected
 from egov.kernel.workflow import services as workflow_services
 from egov.kernel.workflow.models import CaseStatus, ClockEvent, Light, WorkItem, WorkItemStatus
 from egov.kernel.workflow.selectors import can_view_case, worklist
@@ -210,3 +210,19 @@ def test_only_the_providers_queue_may_answer_through_the_core() -> None:
         workflow_services.work_item_complete(actor=world.requester, item=item, outcome="approve")
     item.refresh_from_db()
     assert item.status == WorkItemStatus.OPEN
+
+
+def test_the_provider_answers_on_the_request_page_not_through_the_core() -> None:
+    world = make_world()
+    request = submit_request(world)
+    item = WorkItem.objects.get(case=request.case)
+    # an approval through the bare core would leave the request without its grant
+    with pytest.raises(Rejected) as excinfo:
+        workflow_services.work_item_complete(actor=world.provider_admin, item=item, outcome="approve")
+    assert (excinfo.value.code, excinfo.value.message) == ("case_owned", "该办件的这项办理须在共享申请页进行")
+    item.refresh_from_db()
+    request.refresh_from_db()
+    assert (item.status, request.status) == (WorkItemStatus.OPEN, RequestStatus.SUBMITTED)
+    grant = services.sharing_request_approve(actor=world.provider_admin, request=request)
+    item.refresh_from_db()
+    assert (item.status, grant.request_id) == (WorkItemStatus.COMPLETED, request.pk)

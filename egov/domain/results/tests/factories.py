@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from egov.domain.services.models import SUBJECT_TYPE
 from egov.kernel.access.tests.factories import grant
 from egov.kernel.accounts.models import User
 from egov.kernel.accounts.tests.factories import PersonFactory, StaffFactory, UserFactory
@@ -21,6 +22,6 @@ def start_case(*, handler: User, org_unit: OrgUnit, applicant: User | None, titl
         org_unit=org_unit,
         title=title,
         applicant=applicant,
-        subject_type="services.application",
+        subject_type=SUBJECT_TYPE,
         subject_id="1",
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from egov.domain.services import handling
 from egov.domain.services.apply import answers_of
-from egov.domain.services.models import Application, ApplicationStatus
+from egov.domain.services.models import SUBJECT_TYPE, Application, ApplicationStatus
 from egov.domain.services.tests import hall
 from egov.kernel.access.policy import AccessDenied
 from egov.kernel.accounts.tests.factories import UserFactory
@@ -159,7 +159,7 @@ def test_only_the_applicant_resumes_and_only_a_correction_suspension(calls: list
     assert Case.objects.get(pk=case.pk).status == CaseStatus.SUSPENDED
     assert not ClockEvent.objects.filter(case=case, kind="resume").exists()
     # a clock stopped for another reason (专家评审) is the handlers' to restart, not the applicant's
-    case_resume(actor=hall.staff(HANDLER), case=case)
+    case_resume(actor=hall.staff(HANDLER), case=case, owner=SUBJECT_TYPE)  # as the hall does on a supplement
     case_suspend(actor=hall.staff(HANDLER), case=case, reason_code="expert_review", reason="组织专家评审")
     with pytest.raises(Conflict, match="该办件不是因补正暂停计时"):
         case_resume_on_supplement(actor=hall.person(), case=case)
@@ -346,3 +346,73 @@ def test_progress_by_query_code_or_id_number_and_rate_limited(client: Any) -> No
     assert limited.status_code == 429
     assert "查询过于频繁，请60秒后再试" in limited.content.decode()
     cache.clear()
+
+
+def test_the_workbench_leaves_an_applications_steps_to_the_hall(calls: list[Any]) -> None:
+    # given a submitted application waiting at 受理, seen by its handler on the kernel workbench
+    application = hall.submitted(hall.signed_in(hall.person()))
+    handler = hall.signed_in(hall.staff(HANDLER))
+    page = handler.get(f"/office/work/case/{application.case_number}/")
+    html = page.content.decode()
+    item = WorkItem.objects.get(case_id=application.case_id, step="accept")
+
+    # then the page links to the hall's page and offers neither 办理 nor 补正 there
+    assert page.status_code == 200
+    assert f'href="/office/services/applications/{application.pk}/"' in html
+    assert f"/items/{item.pk}/complete/" not in html
+    assert 'value="correction"' not in html
+    assert 'value="expert_review"' in html  # other clock stops stay with the workbench
+
+    # when the handler posts 同意 to the workbench anyway (an old tab, a crafted request)
+    response = handler.post(
+        f"/office/work/case/{application.case_number}/items/{item.pk}/complete/",
+        {f"i{item.pk}-outcome": "approve", f"i{item.pk}-opinion": "同意"},
+    )
+
+    # then nothing moves: the step stays open, the application waits for acceptance, no notice is issued
+    assert response.status_code == 400
+    assert "该办件的这项办理须在网上办事大厅办件受理页进行" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status in ("open", "claimed")
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.SUBMITTED
+    assert _kinds(calls) == []
+    # and a 补正 stop cannot be made there either
+    suspend = handler.post(
+        f"/office/work/case/{application.case_number}/suspend/",
+        {"case-reason_code": "correction", "case-reason": "缺材料"},
+    )
+    assert suspend.status_code == 400
+    assert Case.objects.get(pk=application.case_id).status == CaseStatus.OPEN
+    # while the hall itself accepts as before
+    assert _post(HANDLER, application, {"action": "accept", "opinion": "材料齐全"}).status_code == 302
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ACCEPTED
+
+
+def test_the_applicant_sees_the_promised_date_move_with_an_extension(calls: list[Any]) -> None:
+    from egov.kernel.workflow.services import case_extend
+
+    # given an accepted application with a promised date
+    citizen = hall.signed_in(hall.person())
+    application = hall.submitted(citizen)
+    _post(HANDLER, application, {"action": "accept", "opinion": "材料齐全"})
+    case = Case.objects.get(pk=application.case_id)
+    before = case.promised_due_on or case.due_on
+    assert before is not None
+
+    # when the workbench extends the case by ten working days with the leader's approval
+    case_extend(
+        actor=hall.staff(HANDLER),
+        case=case,
+        days=10,
+        unit="wd",
+        reason="需现场核查",
+        approved_by=hall.staff(LEADER),
+    )
+
+    # then the applicant's page shows the new date, not the one on the receipt
+    after = Case.objects.get(pk=case.pk)
+    moved = after.promised_due_on or after.due_on
+    assert moved is not None and moved > before
+    html = citizen.get(f"/my/cases/{application.case_number}/").content.decode()
+    assert f"{moved.year}年{moved.month}月{moved.day}日" in html
+    assert f"{before.year}年{before.month}月{before.day}日" not in html
