@@ -20,6 +20,7 @@ from egov.domain.exchange.evidence import evidence_document
 from egov.domain.exchange.models import CorrectionRequest, Grant, ShareMethod
 from egov.kernel.access.policy import AccessDenied, has_perm, units_with_perm
 from egov.kernel.errors import Rejected
+from egov.kernel.workflow.models import Light
 
 
 @csrf_exempt  # machine-to-machine, credential in the Authorization header, no cookies; GET only anyway
@@ -253,7 +254,8 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     user = request.user
     context = {
         "sharing": sharing,
-        "light": selectors.request_light(sharing),
+        "light": (light := selectors.request_light(sharing)),
+        "light_label": Light(light).label if light in Light.values else "",
         "is_provider": has_perm(user, "data.manage", sharing.provider),
         "is_requester": has_perm(user, "data.request", sharing.consumer),
         "is_authority": has_perm(user, "data.review", sharing.provider),

@@ -136,7 +136,10 @@ def test_request_pages_end_to_end() -> None:
     sharing = SharingRequest.objects.get()
     provider = _login(world.provider_admin)
     detail = reverse("exchange:request_detail", args=[sharing.number])
-    assert "同意共享" in provider.get(detail).content.decode()
+    page = provider.get(detail).content.decode()
+    assert "同意共享" in page
+    # the answer clock is shown in words (正常/预警/超期), never as its code
+    assert "wb-light-green" in page and "正常" in page and ">green<" not in page
     response = provider.post(
         detail,
         {
