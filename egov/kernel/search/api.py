@@ -40,6 +40,7 @@ class HitOut(Schema):
 
 class SearchOut(Schema):
     total: int
+    total_estimated: bool = Field(description="匹配过多时为 true：total 为估计值，结果取自最新的匹配文档")
     page: int
     page_size: int
     pages: int
@@ -64,6 +65,7 @@ def search_endpoint(request: HttpRequest, params: Query[SearchParams]) -> dict[s
     )
     return {
         "total": results.total,
+        "total_estimated": results.estimated,
         "page": results.page,
         "page_size": results.page_size,
         "pages": results.pages,

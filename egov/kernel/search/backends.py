@@ -49,6 +49,8 @@ class SQLiteBackend:
     vendor = "sqlite"
     validity_sql = "json_extract(d.facets, '$.validity')"
     shortlist = 200
+    #: FTS5 ranks every match in C fast enough; no cap.
+    max_candidates = 0
 
     @staticmethod
     def quote(word: str) -> str:
@@ -73,6 +75,8 @@ class PostgreSQLBackend:
     vendor = "postgresql"
     validity_sql = "d.facets ->> 'validity'"
     shortlist = 0
+    #: Matches ranked and counted at most (the newest ones); beyond it the total is the planner's estimate.
+    max_candidates = 2000
 
     def match(self, groups: list[list[tuple[str, ...]]]) -> Match:
         params: list[Any] = []

@@ -27,6 +27,7 @@ class SearchDocument(models.Model):
         verbose_name = _("检索文档")
         verbose_name_plural = _("检索文档")
         constraints = (models.UniqueConstraint(fields=["object_type", "object_id"], name="search_document_object"),)
+        # PostgreSQL also has search_doc_newest (published DESC NULLS LAST, id DESC; migration 0003).
         indexes = (models.Index(fields=["object_type", "published"], name="search_doc_type_published"),)
 
     def __str__(self) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -49,6 +51,9 @@ class SearchResults:
     #: {"type": {...}, "site": {...}, "year": {...}, "validity": {...}} over the matches with the filters applied.
     facet_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
+    #: True when the words match more documents than the engine ranks (``max_candidates``): ``total`` is then
+    #: the planner's estimate (shown as 约), and the hits and facet counts come from the newest matches.
+    estimated: bool = False
 
     @property
     def pages(self) -> int:
@@ -110,6 +115,19 @@ def search(
         params = [*params, *filter_params]
     by_relevance = sort == "relevance" and bool(groups)
     offset = (page - 1) * page_size
+    # Very common words match most of the index; ranking and counting every match costs seconds on PostgreSQL
+    # (a public, unauthenticated page). When the planner expects that many matches, only the newest
+    # ``max_candidates`` (or as many as the page needs) are taken, walking the newest-first index; the walk
+    # reads about cap × documents / matches rows, so it pays only above √(cap × documents) matches — below
+    # that every match is ranked and counted exactly, as before.
+    matches = f"SELECT d.id FROM {SearchDocument._meta.db_table} d {join} WHERE {where}"  # noqa: S608 — values are bound
+    match_params = list(params)
+    cap, expected = 0, 0
+    if groups and backend.max_candidates:
+        wanted = max(backend.max_candidates, offset + page_size)
+        expected = _estimated_rows(matches, match_params)
+        if expected > max(wanted, math.sqrt(wanted * _documents())):
+            cap = wanted
     # SQLite re-orders the best ``shortlist`` matches (see SQLiteBackend); the page is cut from them here.
     shortlisted = by_relevance and offset < backend.shortlist
     limit, skip = (backend.shortlist, 0) if shortlisted else (page_size, offset)
@@ -120,6 +138,7 @@ def search(
             SELECT d.id, d.object_type, d.site, d.year, {backend.validity_sql} AS validity, d.published,
                    {rank if by_relevance else "0"} AS score
             FROM {SearchDocument._meta.db_table} d {join} WHERE {where}
+            {"ORDER BY d.published DESC NULLS LAST, d.id DESC LIMIT %s" if cap else ""}
         )
         SELECT 0, object_type, site, year, validity, COUNT(*), 0 FROM m GROUP BY object_type, site, year, validity
         UNION ALL
@@ -128,10 +147,13 @@ def search(
         ) AS page_rows
     """  # noqa: S608 — only fixed SQL pieces are formatted in; every value is a bound parameter
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, skip])
+        cursor.execute(sql, [*params, *([cap] if cap else []), limit, skip])
         rows = cursor.fetchall()
     facet_rows = [row[1:6] for row in rows if row[0] == 0]
     total = sum(row[4] for row in facet_rows)
+    estimated = bool(cap) and total >= cap
+    if estimated:
+        total = max(total, expected)
     ids = [row[5] for row in sorted((row for row in rows if row[0] == 1), key=lambda row: row[6])]
     if shortlisted:
         tokens = dict(SearchDocument.objects.filter(id__in=ids).values_list("id", "tokens"))
@@ -147,7 +169,26 @@ def search(
         page_size=page_size,
         facet_counts=_facet_counts(facet_rows),
         suggestion=suggestion,
+        estimated=estimated,
     )
+
+
+def _documents() -> int:
+    """Documents in the index as the planner last counted them (ANALYZE / autovacuum)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [SearchDocument._meta.db_table])
+        row = cursor.fetchone()
+    return max(int(row[0]), 0) if row else 0
+
+
+def _estimated_rows(sql: str, params: list[Any]) -> int:
+    """The planner's row estimate for the match query (EXPLAIN only plans it: about a millisecond)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def _facet_counts(rows: list[tuple[Any, ...]]) -> dict[str, dict[str, int]]:

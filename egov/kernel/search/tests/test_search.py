@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from egov.kernel.errors import Rejected
 from egov.kernel.search import text
+from egov.kernel.search.backends import PostgreSQLBackend
 from egov.kernel.search.models import SearchDocument
 from egov.kernel.search.selectors import search
 from egov.kernel.search.services import index_object, remove_object
@@ -211,3 +213,34 @@ def test_a_bulk_delete_outside_the_service_also_leaves_the_full_text_index() -> 
     # then
     assert search("扎赉特旗").total == 0
     assert search("通知").total == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="需要 PostgreSQL（候选上限只在 PostgreSQL 上启用）")
+def test_very_common_words_rank_only_the_newest_matches_and_estimate_the_total(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given 40 documents that all mention 政务服务 (published on consecutive days) and 10 that do not
+    day = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    for n in range(40):
+        indexed(object_id=n, title=f"政务服务动态第{n}期", published=day + dt.timedelta(days=n))
+    for n in range(40, 50):
+        indexed(object_id=n, title="农牧业生产情况", published=day + dt.timedelta(days=n))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    # and an engine that ranks at most 5 matches
+    monkeypatch.setattr(PostgreSQLBackend, "max_candidates", 5)
+
+    # when the common word is searched by relevance
+    results = search("政务服务", page_size=5)
+
+    # then only the 5 newest matches are ranked, and the total is marked as an estimate
+    assert results.estimated
+    assert results.total >= 5
+    assert sorted(int(h.id) for h in results.hits) == [35, 36, 37, 38, 39]
+    # a later page widens the window instead of coming back empty
+    assert {int(h.id) for h in search("政务服务", page=3, page_size=5).hits} <= set(range(40))
+    assert len(search("政务服务", page=3, page_size=5).hits) == 5
+    # a rare word is still counted exactly
+    rare = search("农牧业")
+    assert (rare.total, rare.estimated) == (10, False)
