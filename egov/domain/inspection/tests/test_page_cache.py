@@ -1,5 +1,5 @@
 """The portal's anonymous page cache (egov.domain.portal.cache) with its middleware installed as the lead is
-asked to install it: hits, misses, who bypasses it, and invalidation on publish, unpublish and move."""
+installed in settings: hits, misses, who bypasses it, and invalidation on publish, unpublish and move."""
 
 from __future__ import annotations
 
@@ -20,17 +20,17 @@ from egov.domain.portal import cache as page_cache
 
 pytestmark = pytest.mark.django_db
 
-MIDDLEWARE = list(settings.MIDDLEWARE)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("egov.web.middleware.RequestContextMiddleware") + 1,
-    "egov.domain.portal.cache.AnonymousPageCacheMiddleware",
-)
+PAGE_CACHE = "egov.domain.portal.cache.AnonymousPageCacheMiddleware"
+
+
+def test_the_page_cache_is_installed_once() -> None:
+    assert settings.MIDDLEWARE.count(PAGE_CACHE) == 1
 
 
 @pytest.fixture(autouse=True)
 def _with_page_cache() -> Iterator[None]:
     caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pagecache-test"}}
-    with override_settings(MIDDLEWARE=MIDDLEWARE, CACHES=caches):
+    with override_settings(CACHES=caches):
         from django.core.cache import caches as all_caches
 
         all_caches["default"].clear()
