@@ -7,8 +7,8 @@ import pytest
 
 from egov.kernel.accounts.models import User
 from egov.kernel.orgs.models import OrgKind, OrgUnit
-from egov.kernel.workflow.models import ProcessDefinition
-from egov.kernel.workflow.services import definition_publish_file
+from egov.kernel.workflow.models import Case, ProcessDefinition
+from egov.kernel.workflow.services import case_start, definition_publish_file
 from egov.kernel.workflow.tests.factories import CitizenFactory, OrgUnitFactory, StaffFactory, grant
 
 DEMO_BPMN = Path(__file__).resolve().parent.parent / "processes" / "demo_joint_approval.bpmn"
@@ -68,3 +68,14 @@ def world(db: None) -> World:
         definition=definition,
         **users,
     )
+
+
+def start_case(world: World, **kwargs: object) -> Case:
+    """A case of the demo joint-approval process at 科右前旗, started by its handler; ``kwargs`` override."""
+    arguments = {
+        "actor": world.handler,
+        "process_key": "demo_joint_approval",
+        "org_unit": world.qianqi,
+        "title": "联合审批",
+    }
+    return case_start(**{**arguments, **kwargs})  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from egov.kernel.errors import Rejected
 from egov.kernel.workflow import services
 from egov.kernel.workflow.models import Case, CaseStatus, WorkItem, WorkItemStatus
 from egov.kernel.workflow.policies import CaseOwner, register_case_owner, unregister_case_owner
-from egov.kernel.workflow.tests.conftest import World
+from egov.kernel.workflow.tests.conftest import World, start_case
 
 OWNER = "tests.licence"
 
@@ -33,16 +33,8 @@ def owner() -> Iterator[CaseOwner]:
 
 
 def _start(world: World, **kwargs: object) -> Case:
-    arguments = {
-        "actor": world.handler,
-        "process_key": "demo_joint_approval",
-        "org_unit": world.qianqi,
-        "title": "联合审批",
-        "applicant": world.citizen,
-        "subject_type": OWNER,
-        "subject_id": "7",
-    }
-    return services.case_start(**{**arguments, **kwargs})  # type: ignore[arg-type]
+    """A case of the owner's subject (its own service would start it so)."""
+    return start_case(world, **{"applicant": world.citizen, "subject_type": OWNER, "subject_id": "7", **kwargs})
 
 
 def _accept_item(case: Case) -> WorkItem:

@@ -10,43 +10,33 @@ from django.db import transaction
 from egov.kernel.errors import NotFound, Rejected
 from egov.kernel.workflow import services
 from egov.kernel.workflow.models import Case, CaseNumberSequence, ProcessDefinition
-from egov.kernel.workflow.services import case_start, definition_publish, work_item_complete
-from egov.kernel.workflow.tests.conftest import DEMO_BPMN, World
-
-
-def _start(world: World, **kwargs: object) -> Case:
-    arguments = {
-        "actor": world.handler,
-        "process_key": "demo_joint_approval",
-        "org_unit": world.qianqi,
-        "title": "联合审批",
-    }
-    return case_start(**{**arguments, **kwargs})  # type: ignore[arg-type]
+from egov.kernel.workflow.services import definition_publish, work_item_complete
+from egov.kernel.workflow.tests.conftest import DEMO_BPMN, World, start_case
 
 
 @pytest.mark.django_db
 def test_numbers_are_consecutive_per_year(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "_today", lambda: date(2026, 3, 2))
-    numbers = [_start(world).number for _ in range(3)]
+    numbers = [start_case(world).number for _ in range(3)]
     assert numbers == ["XA-2026-000001", "XA-2026-000002", "XA-2026-000003"]
     monkeypatch.setattr(services, "_today", lambda: date(2027, 1, 4))
-    assert _start(world).number == "XA-2027-000001"
+    assert start_case(world).number == "XA-2027-000001"
 
 
 @pytest.mark.django_db
 def test_a_rolled_back_start_leaves_no_gap(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "_today", lambda: date(2026, 3, 2))
-    assert _start(world).number == "XA-2026-000001"
+    assert start_case(world).number == "XA-2026-000001"
     with pytest.raises(RuntimeError), transaction.atomic():
-        _start(world)
+        start_case(world)
         raise RuntimeError("the caller's transaction fails after the case was started")
-    assert _start(world).number == "XA-2026-000002"
+    assert start_case(world).number == "XA-2026-000002"
     assert CaseNumberSequence.objects.get(prefix="XA", year=2026).last_value == 2
 
 
 @pytest.mark.django_db
 def test_start_records_who_and_what(world: World) -> None:
-    case = _start(
+    case = start_case(
         world,
         applicant=world.citizen,
         subject_type="services.application",
@@ -67,13 +57,13 @@ def test_start_records_who_and_what(world: World) -> None:
 @pytest.mark.django_db
 def test_start_validates_input(world: World) -> None:
     with pytest.raises(Rejected) as excinfo:
-        _start(world, title="  ")
+        start_case(world, title="  ")
     assert (excinfo.value.message, excinfo.value.field) == ("请填写办件标题", "title")
     with pytest.raises(Rejected) as excinfo:
-        _start(world, statutory_limit=0)
+        start_case(world, statutory_limit=0)
     assert excinfo.value.message == "办理时限须为正整数天（工作日或自然日）"
     with pytest.raises(NotFound) as excinfo:
-        _start(world, process_key="no_such_process")
+        start_case(world, process_key="no_such_process")
     assert excinfo.value.message == "流程“no_such_process”尚未发布"
     assert not Case.objects.exists()
 
@@ -96,7 +86,7 @@ def test_invalid_bpmn_is_a_clear_error(world: World) -> None:
 @pytest.mark.django_db
 def test_running_case_keeps_its_version_and_new_cases_take_the_newest(world: World) -> None:
     # given a case running on version 1
-    old = _start(world)
+    old = start_case(world)
 
     # when version 2 renames the first steps
     changed = (
@@ -110,7 +100,7 @@ def test_running_case_keeps_its_version_and_new_cases_take_the_newest(world: Wor
     # then the old case carries on with version 1, and a new case starts on version 2
     work_item_complete(actor=world.handler, item=old.work_items.get(step="accept"), outcome="accept")
     assert old.work_items.get(step="review_fgw").title == "盟发改委审核"
-    new = _start(world)
+    new = start_case(world)
     assert new.definition == v2
     assert new.work_items.get(step="accept").title == "受理（新）"
     work_item_complete(actor=world.handler, item=new.work_items.get(step="accept"), outcome="accept")
