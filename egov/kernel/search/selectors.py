@@ -126,7 +126,8 @@ def search(
     if groups and backend.max_candidates:
         wanted = max(backend.max_candidates, offset + page_size)
         expected = _estimated_rows(matches, match_params)
-        if expected > max(wanted, math.sqrt(wanted * _documents())):
+        # (the document count is only read for queries that could reach the cap: most never do)
+        if expected > wanted and expected > math.sqrt(wanted * _documents()):
             cap = wanted
     # SQLite re-orders the best ``shortlist`` matches (see SQLiteBackend); the page is cut from them here.
     shortlisted = by_relevance and offset < backend.shortlist

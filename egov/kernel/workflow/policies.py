@@ -99,8 +99,3 @@ def case_owner(subject_type: str) -> CaseOwner | None:
 
 def process_owner(process_key: str) -> CaseOwner | None:
     return next((owner for owner in _OWNERS.values() if process_key in owner.process_keys), None)
-
-
-def owner_url(case: Case) -> str | None:
-    owner = case_owner(case.subject_type)
-    return owner.url(case) if owner is not None and owner.url is not None else None

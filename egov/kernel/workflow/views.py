@@ -54,7 +54,7 @@ from egov.kernel.workflow.models import (
     WorkItem,
     WorkItemStatus,
 )
-from egov.kernel.workflow.policies import CaseOwner, case_owner, owner_url, owns
+from egov.kernel.workflow.policies import CaseOwner, case_owner, owns
 
 HANDLE = "workflow.handle"
 PAGE_SIZE = 20
@@ -363,7 +363,7 @@ def _render_case(
     context = {
         "case": case,
         "owner_place": owner.place if owner is not None else "",
-        "owner_url": owner_url(case) if owner is not None else None,
+        "owner_url": owner.url(case) if owner is not None and owner.url is not None else None,
         "applicant": case.applicant.real_name_masked if case.applicant and case.applicant.real_name else "",
         "light_label": light_label(case.light),
         "remaining": remaining_text(case.watch_due_on, today) if case.status == CaseStatus.OPEN else "",
