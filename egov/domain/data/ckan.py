@@ -9,17 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from egov.domain.data import selectors
-from egov.domain.data.models import LICENSES, CatalogEntry, DataTheme, Resource
+from egov.domain.data.models import LICENSES, CatalogEntry, DataItem, DataTheme, Resource, Tag
 from egov.domain.data.query import QueryError, parse_fq, parse_sort
 from egov.kernel.orgs.models import OrgUnit
 
@@ -120,11 +123,18 @@ def org_name(unit: OrgUnit) -> str:
 
 
 def organization_dict(unit: OrgUnit, *, package_count: int | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": str(unit.pk),
-        "name": org_name(unit),
-        "title": unit.name,
-        "display_name": unit.name,
+    data = _organization(unit.pk, org_name(unit), unit.name)
+    if package_count is not None:
+        data["package_count"] = package_count
+    return data
+
+
+def _organization(pk: Any, name: str, title: str) -> dict[str, Any]:
+    return {
+        "id": str(pk),
+        "name": name,
+        "title": title,
+        "display_name": title,
         "description": "",
         "image_url": "",
         "created": None,
@@ -133,51 +143,70 @@ def organization_dict(unit: OrgUnit, *, package_count: int | None = None) -> dic
         "state": "active",
         "type": "organization",
     }
+
+
+def group_dict(theme: DataTheme, *, package_count: int | None = None) -> dict[str, Any]:
+    data = _group(theme.pk, theme.name, theme.title, theme.description, theme.created_at)
     if package_count is not None:
         data["package_count"] = package_count
     return data
 
 
-def group_dict(theme: DataTheme, *, package_count: int | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": str(theme.pk),
-        "name": theme.name,
-        "title": theme.title,
-        "display_name": theme.title,
-        "description": theme.description,
+def _group(pk: Any, name: str, title: str, description: str, created_at: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": str(pk),
+        "name": name,
+        "title": title,
+        "display_name": title,
+        "description": description,
         "image_url": "",
         "image_display_url": "",
-        "created": _iso(theme.created_at),
+        "created": _iso(created_at),
         "is_organization": False,
         "approval_status": "approved",
         "state": "active",
         "type": "group",
     }
-    if package_count is not None:
-        data["package_count"] = package_count
-    return data
 
 
-def resource_dict(resource: Resource, request: HttpRequest) -> dict[str, Any]:
-    url = resource.url or (request.build_absolute_uri(resource.file.url) if resource.file else "")
+#: Columns a resource dict is built from (``Resource.objects.values(*RESOURCE_FIELDS)``).
+RESOURCE_FIELDS = (
+    "id", "entry_id", "position", "name", "description", "format", "url", "file", "size", "row_count", "checksum",
+    "last_modified", "created_at",
+)  # fmt: skip
+#: Columns of the entry (and its provider and theme) a package dict is built from.
+_ENTRY_FIELDS = (
+    "id", "name", "code", "title", "summary", "version", "license_id", "created_at", "modified_at", "data_format",
+    "update_frequency", "sharing_type", "sharing_basis", "sharing_method", "use_conditions",
+    "classification_level", "open_type", "release_date", "provider_id", "provider__code", "provider__name",
+    "theme_id", "theme__name", "theme__title", "theme__description", "theme__created_at",
+)  # fmt: skip
+_ITEM_FIELDS = ("entry_id", "name", "data_type", "length", "description", "is_personal", "is_sensitive")
+
+
+def resource_dict(resource: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
+    """A resource's CKAN dict from its :data:`RESOURCE_FIELDS` values."""
+    stored = resource["file"]
+    storage = Resource._meta.get_field("file").storage  # type: ignore[attr-defined]
+    url = resource["url"] or (request.build_absolute_uri(storage.url(stored)) if stored else "")
     return {
-        "id": str(resource.id),
-        "package_id": str(resource.entry_id),
-        "name": resource.name,
-        "description": resource.description,
-        "format": resource.format,
+        "id": str(resource["id"]),
+        "package_id": str(resource["entry_id"]),
+        "name": resource["name"],
+        "description": resource["description"],
+        "format": resource["format"],
         "url": url,
-        "url_type": "upload" if resource.file else None,
-        "size": resource.size,
-        "hash": f"sha256:{resource.checksum}" if resource.checksum else "",
-        "mimetype": "text/csv" if resource.format == "CSV" else None,
-        "created": _iso(resource.created_at),
-        "last_modified": _iso(resource.last_modified),
-        "metadata_modified": _iso(resource.last_modified),
-        "position": resource.position - 1,
+        "url_type": "upload" if stored else None,
+        "size": resource["size"],
+        "hash": f"sha256:{resource['checksum']}" if resource["checksum"] else "",
+        "mimetype": "text/csv" if resource["format"] == "CSV" else None,
+        "created": _iso(resource["created_at"]),
+        "last_modified": _iso(resource["last_modified"]),
+        "metadata_modified": _iso(resource["last_modified"]),
+        "position": resource["position"] - 1,
         "state": "active",
         "datastore_active": False,
-        "row_count": resource.row_count,
+        "row_count": resource["row_count"],
     }
 
 
@@ -187,79 +216,127 @@ def _choice_labels(field: str, language: str | None) -> dict[str, str]:
     return {str(value): str(label) for value, label in model_field.flatchoices}
 
 
-def _display(entry: CatalogEntry, field: str) -> str:
+def _display(entry: dict[str, Any], field: str, language: str | None) -> str:
     """``get_<field>_display()`` without its cost: Django hashes every (lazy, translated) choice label on each
     call, which made the labels the largest part of package_search (profiled: half the time for 100 rows)."""
-    value = getattr(entry, field)
-    return _choice_labels(field, translation.get_language()).get(str(value), str(value))
+    value = entry[field]
+    return _choice_labels(field, language).get(str(value), str(value))
 
 
-def _extras(entry: CatalogEntry) -> list[dict[str, str]]:
+def _extras(entry: dict[str, Any], items: list[dict[str, Any]], related: list[str]) -> list[dict[str, str]]:
     """The §6 catalogue fields CKAN has no slot for, as CKAN extras (string values)."""
-    items = [
+    language = translation.get_language()
+    data_items = [
         {
-            "name": item.name,
-            "type": item.data_type,
-            "length": item.length,
-            "description": item.description,
-            "personal": item.is_personal,
-            "sensitive": item.is_sensitive,
+            "name": item["name"],
+            "type": item["data_type"],
+            "length": item["length"],
+            "description": item["description"],
+            "personal": item["is_personal"],
+            "sensitive": item["is_sensitive"],
         }
-        for item in entry.items.all()
+        for item in items
     ]
     values = {
-        "code": entry.code,
-        "provider": entry.provider.name,
-        "data_format": entry.data_format,
-        "update_frequency": _display(entry, "update_frequency"),
-        "sharing_type": _display(entry, "sharing_type"),
-        "sharing_basis": entry.sharing_basis,
-        "sharing_method": _display(entry, "sharing_method"),
-        "use_conditions": entry.use_conditions,
-        "classification_level": _display(entry, "classification_level"),
-        "open_type": _display(entry, "open_type"),
-        "release_date": entry.release_date.isoformat() if entry.release_date else "",
-        "data_items": json.dumps(items, ensure_ascii=False),
-        "related": json.dumps([other.name for other in entry.related.all()]),
+        "code": entry["code"],
+        "provider": entry["provider__name"],
+        "data_format": entry["data_format"],
+        "update_frequency": _display(entry, "update_frequency", language),
+        "sharing_type": _display(entry, "sharing_type", language),
+        "sharing_basis": entry["sharing_basis"],
+        "sharing_method": _display(entry, "sharing_method", language),
+        "use_conditions": entry["use_conditions"],
+        "classification_level": _display(entry, "classification_level", language),
+        "open_type": _display(entry, "open_type", language),
+        "release_date": entry["release_date"].isoformat() if entry["release_date"] else "",
+        "data_items": json.dumps(data_items, ensure_ascii=False),
+        "related": json.dumps(related),
     }
     return [{"key": key, "value": str(value)} for key, value in values.items()]
 
 
-def package_dict(entry: CatalogEntry, request: HttpRequest) -> dict[str, Any]:
-    license_info = LICENSES.get(entry.license_id, {})
-    tags = sorted(entry.tags.all(), key=lambda tag: tag.name)
-    resources = sorted(entry.resources.all(), key=lambda resource: resource.position)
+def package_dicts(request: HttpRequest, pks: Sequence[Any]) -> list[dict[str, Any]]:
+    """CKAN package dicts of the entries ``pks``, in that order, in five queries that fetch plain values (no
+    model instances and no prefetch machinery: at 100 rows they were two thirds of package_search's time)."""
+    if not pks:
+        return []
+    entries = {row["id"]: row for row in CatalogEntry.objects.filter(pk__in=pks).values(*_ENTRY_FIELDS)}
+    tags: dict[Any, list[tuple[str, int]]] = defaultdict(list)
+    for entry_id, tag_id, tag_name in (
+        CatalogEntry.tags.through.objects.filter(catalogentry_id__in=pks)
+        .order_by("tag__name")
+        .values_list("catalogentry_id", "tag_id", "tag__name")
+    ):
+        tags[entry_id].append((tag_name, tag_id))
+    resources: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for resource in Resource.objects.filter(entry_id__in=pks).order_by("position").values(*RESOURCE_FIELDS):
+        resources[resource["entry_id"]].append(resource)
+    items: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for item in DataItem.objects.filter(entry_id__in=pks).order_by("position", "pk").values(*_ITEM_FIELDS):
+        items[item["entry_id"]].append(item)
+    related: dict[Any, list[str]] = defaultdict(list)
+    for entry_id, name in (
+        CatalogEntry.related.through.objects.filter(from_catalogentry_id__in=pks)
+        .order_by("to_catalogentry__code")
+        .values_list("from_catalogentry_id", "to_catalogentry__name")
+    ):
+        related[entry_id].append(name)
+    return [
+        _package(entries[pk], tags[pk], resources[pk], items[pk], related[pk], request) for pk in pks if pk in entries
+    ]
+
+
+def _package(
+    entry: dict[str, Any],
+    tags: list[tuple[str, int]],
+    resources: list[dict[str, Any]],
+    items: list[dict[str, Any]],
+    related: list[str],
+    request: HttpRequest,
+) -> dict[str, Any]:
+    license_info = LICENSES.get(entry["license_id"], {})
+    groups = []
+    if entry["theme_id"] is not None:
+        groups.append(
+            _group(
+                entry["theme_id"],
+                entry["theme__name"],
+                entry["theme__title"],
+                entry["theme__description"],
+                entry["theme__created_at"],
+            )
+        )
     return {
-        "id": str(entry.pk),
-        "name": entry.name,
-        "title": entry.title,
-        "notes": entry.summary,
+        "id": str(entry["id"]),
+        "name": entry["name"],
+        "title": entry["title"],
+        "notes": entry["summary"],
         "type": "dataset",
         "state": "active",
         "private": False,
-        "version": str(entry.version),
-        "url": request.build_absolute_uri(f"/dataset/{entry.name}"),
-        "author": entry.provider.name,
+        "version": str(entry["version"]),
+        "url": request.build_absolute_uri(f"/dataset/{entry['name']}"),
+        "author": entry["provider__name"],
         "author_email": None,
-        "maintainer": entry.provider.name,
+        "maintainer": entry["provider__name"],
         "maintainer_email": None,
-        "license_id": entry.license_id,
+        "license_id": entry["license_id"],
         "license_title": license_info.get("title", ""),
         "license_url": license_info.get("url", ""),
-        "isopen": entry.license_id in LICENSES,
-        "metadata_created": _iso(entry.created_at),
-        "metadata_modified": _iso(entry.modified_at),
-        "owner_org": str(entry.provider_id),
-        "organization": organization_dict(entry.provider),
-        "groups": [group_dict(entry.theme)] if entry.theme else [],
+        "isopen": entry["license_id"] in LICENSES,
+        "metadata_created": _iso(entry["created_at"]),
+        "metadata_modified": _iso(entry["modified_at"]),
+        "owner_org": str(entry["provider_id"]),
+        "organization": _organization(entry["provider_id"], entry["provider__code"].lower(), entry["provider__name"]),
+        "groups": groups,
         "tags": [
-            {"id": str(tag.pk), "name": tag.name, "display_name": tag.name, "state": "active", "vocabulary_id": None}
-            for tag in tags
+            {"id": str(tag_id), "name": name, "display_name": name, "state": "active", "vocabulary_id": None}
+            for name, tag_id in tags
         ],
         "num_tags": len(tags),
         "resources": [resource_dict(resource, request) for resource in resources],
         "num_resources": len(resources),
-        "extras": _extras(entry),
+        "extras": _extras(entry, items, related),
         "relationships_as_object": [],
         "relationships_as_subject": [],
     }
@@ -292,17 +369,20 @@ def package_show(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     entry = selectors.portal_dataset(_required(data, "id"))
     if entry is None:
         raise NotFoundError(_("未找到该数据集"))
-    return package_dict(entry, request)
+    return package_dicts(request, [entry.pk])[0]
 
 
 def resource_show(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     resource = selectors.portal_resource(_required(data, "id"))
     if resource is None:
         raise NotFoundError(_("未找到该数据资源"))
-    return resource_dict(resource, request)
+    values = {field: getattr(resource, field) for field in RESOURCE_FIELDS}
+    values["file"] = resource.file.name
+    return resource_dict(values, request)
 
 
 _TEXT_FIELDS = ("title", "name", "summary", "code")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 #: Facetable fields → the ORM value they count and how a value is displayed.
 FACETS: dict[str, str] = {
@@ -318,16 +398,22 @@ FACETS: dict[str, str] = {
 }
 
 
+def _term_lookup(term: str) -> str:
+    """``icontains`` only where case can differ: UPPER() over every summary made Chinese text queries 3× slower."""
+    return "icontains" if term.lower() != term.upper() else "contains"
+
+
 def _text_query(q: str) -> Q | None:
     terms = [term for term in q.split() if term not in {"*:*", "*"}]
     if not terms:
         return None
     condition = Q()
     for term in terms:
-        tagged = CatalogEntry.objects.filter(tags__name__icontains=term).values("pk")
-        condition &= Q(
-            *[Q(**{f"{field}__icontains": term}) for field in _TEXT_FIELDS], Q(pk__in=tagged), _connector=Q.OR
-        )
+        lookup = _term_lookup(term)
+        # Names (slugs) and codes hold only ASCII letters, digits and punctuation.
+        fields = _TEXT_FIELDS if _ASCII_WORD.search(term) else ("title", "summary")
+        tagged = CatalogEntry.tags.through.objects.filter(**{f"tag__name__{lookup}": term}).values("catalogentry_id")
+        condition &= Q(*[Q(**{f"{field}__{lookup}": term}) for field in fields], Q(pk__in=tagged), _connector=Q.OR)
     return condition
 
 
@@ -345,20 +431,66 @@ def _facet_fields(data: dict[str, Any]) -> list[str]:
     unknown = [field for field in raw if field not in FACETS]
     if unknown:
         raise SearchQueryError(_("不支持的分面字段：%(f)s") % {"f": "、".join(unknown)})
-    return raw
+    return list(dict.fromkeys(raw))
 
 
-def _facet(entries: QuerySet[CatalogEntry], field: str, limit: int) -> dict[str, int]:
-    column = FACETS[field]
-    rows = (
-        CatalogEntry.objects.filter(pk__in=entries.values("pk"))
-        .exclude(**{f"{column}__isnull": True})
-        .values(column)
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("-n", column)
+#: How each facet is counted over the matching entries ``m`` (see :func:`_count_and_facets`); "" is any facet on
+#: a column of the entry itself. Every name filled in is a model's table or column, never request text.
+_FACET_SQL = {
+    "organization": "SELECT {label}, o.code, COUNT(*) FROM m JOIN {units} o ON o.id = m.provider_id GROUP BY o.code",
+    "groups": "SELECT {label}, t.name, COUNT(*) FROM m JOIN {themes} t ON t.id = m.theme_id GROUP BY t.name",
+    "tags": (
+        "SELECT {label}, g.name, COUNT(*) FROM m JOIN {links} l ON l.catalogentry_id = m.id "
+        "JOIN {tags} g ON g.id = l.tag_id GROUP BY g.name"
+    ),
+    "res_format": (
+        "SELECT {label}, r.format, COUNT(DISTINCT r.entry_id) FROM m JOIN {resources} r ON r.entry_id = m.id "
+        "GROUP BY r.format"
+    ),
+    "": "SELECT {label}, m.{column}, COUNT(*) FROM m WHERE m.{column} IS NOT NULL GROUP BY m.{column}",
+}
+
+
+def _facet_sql(field: str) -> str:
+    quote = connection.ops.quote_name
+    return _FACET_SQL.get(field, _FACET_SQL[""]).format(
+        label=f"'{field}'",  # a FACETS key
+        column=quote(FACETS[field]),
+        units=quote(OrgUnit._meta.db_table),
+        themes=quote(DataTheme._meta.db_table),
+        links=quote(CatalogEntry.tags.through._meta.db_table),
+        tags=quote(Tag._meta.db_table),
+        resources=quote(Resource._meta.db_table),
     )
-    value = (lambda v: v.lower()) if field == "organization" else (lambda v: v)
-    return {value(row[column]): row["n"] for row in rows[:limit]}
+
+
+def _count_and_facets(
+    matching: QuerySet[CatalogEntry], fields: list[str], limit: int
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """The number of matching entries and the facet counts, in one statement: the search condition (a text
+    query is the costly part) is evaluated once, into a common table expression every count reads, instead of
+    once per facet; and tags and formats are counted from their own tables, without joins that need
+    ``COUNT(DISTINCT)`` over every entry."""
+    direct = [FACETS[field] for field in fields if "__" not in FACETS[field]]
+    columns = ["pk", "provider_id", "theme_id", *direct]
+    inner, params = matching.order_by().values(*columns).query.sql_with_params()
+    names = ", ".join(["id", "provider_id", "theme_id", *[connection.ops.quote_name(c) for c in direct]])
+    parts = ["SELECT '', '', COUNT(*) FROM m", *[_facet_sql(field) for field in fields]]
+    sql = f"WITH m ({names}) AS ({inner}) " + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    count = 0
+    found: dict[str, list[tuple[str, int]]] = {field: [] for field in fields}
+    for field, value, n in rows:
+        if field == "":
+            count = n
+        elif value is not None:
+            found[field].append((value.lower() if field == "organization" else value, n))
+    facets = {
+        field: dict(sorted(values, key=lambda pair: (-pair[1], pair[0]))[:limit]) for field, values in found.items()
+    }
+    return count, facets
 
 
 def package_search(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
@@ -381,26 +513,26 @@ def package_search(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]
         raise SearchQueryError(str(exc)) from None
     if text is not None:
         entries = entries.filter(text)
-    entries = entries.filter(fq)
     # Conditions on tags and resources are subqueries (see query.py), so no entry is ever joined twice.
-    matching = entries
-    if text is not None:
-        terms = q.split()
-        matching = matching.annotate(
-            score=Case(
-                When(Q(*[Q(title__icontains=term) for term in terms]), then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
+    matching = entries.filter(fq)
+    count, facets = _count_and_facets(matching, facet_fields, facet_limit)
+    page: list[Any] = []
+    if rows and start < count:
+        ranked = matching
+        if text is not None:
+            ranked = ranked.annotate(
+                score=Case(
+                    When(Q(*[Q(**{f"title__{_term_lookup(term)}": term}) for term in q.split()]), then=Value(2)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
             )
-        )
-    count = matching.count()
-    page = with_ordering(matching, ordering)[start : start + rows]
-    facets = {field: _facet(matching, field, facet_limit) for field in facet_fields}
+        page = list(with_ordering(ranked, ordering).values_list("pk", flat=True)[start : start + rows])
     return {
         "count": count,
         "sort": sort,
         "facets": facets,
-        "results": [package_dict(entry, request) for entry in selectors.with_details(page)],
+        "results": package_dicts(request, page),
         "search_facets": {
             field: {
                 "title": field,
@@ -437,8 +569,8 @@ def organization_show(request: HttpRequest, data: dict[str, Any]) -> dict[str, A
         raise NotFoundError(_("未找到该组织"))
     result = organization_dict(unit, package_count=selectors.package_counts("provider").get(unit.pk, 0))
     if _bool(data, "include_datasets"):
-        entries = selectors.with_details(selectors.portal_datasets().filter(provider=unit).order_by("name"))
-        result["packages"] = [package_dict(entry, request) for entry in entries]
+        entries = selectors.portal_datasets().filter(provider=unit).order_by("name")
+        result["packages"] = package_dicts(request, list(entries.values_list("pk", flat=True)))
     return result
 
 
@@ -460,8 +592,8 @@ def group_show(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
         raise NotFoundError(_("未找到该主题"))
     result = group_dict(theme, package_count=selectors.package_counts("theme").get(theme.pk, 0))
     if _bool(data, "include_datasets"):
-        entries = selectors.with_details(selectors.portal_datasets().filter(theme=theme).order_by("name"))
-        result["packages"] = [package_dict(entry, request) for entry in entries]
+        entries = selectors.portal_datasets().filter(theme=theme).order_by("name")
+        result["packages"] = package_dicts(request, list(entries.values_list("pk", flat=True)))
     return result
 
 

@@ -12,11 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from egov.domain.data.models import CatalogEntry
+from egov.domain.data.models import CatalogEntry, Resource
 
 
 class QueryError(ValueError):
@@ -107,6 +107,13 @@ def _range_q(lookup: str, text: str) -> Q:
     return q
 
 
+def _related(field: str) -> tuple[type[Model], str, str]:
+    """A to-many field's table, its column pointing at the entry and the column the value is compared with."""
+    if field == "tags":
+        return CatalogEntry.tags.through, "catalogentry_id", "tag__name"
+    return Resource, "entry_id", "format"
+
+
 def _value_q(field: str, token: _Token) -> Q:
     lookup, kind = FIELDS[field]
     if token.kind == "range":
@@ -116,8 +123,15 @@ def _value_q(field: str, token: _Token) -> Q:
     value = token.text[1:-1].replace('\\"', '"') if token.kind == "quoted" else token.text
     if kind == "related":
         # Each condition on a to-many relation is its own subquery, so "tags:a -tags:b" means what it says.
-        condition = Q(**{f"{lookup}__isnull": False}) if value == "*" else Q(**{f"{lookup}__iexact": value})
-        return Q(pk__in=CatalogEntry.objects.filter(condition).values("pk"))
+        # It reads the link table (tags) or the resource table alone: joining back to the entries made these
+        # conditions the slowest part of a filtered package_search.
+        model, entry_column, column = _related(field)
+        rows = (
+            model._default_manager.all()
+            if value == "*"
+            else model._default_manager.filter(**{f"{column}__iexact": value})
+        )
+        return Q(pk__in=rows.values(entry_column))
     if value == "*":
         return Q(**{f"{lookup}__isnull": False})
     if kind == "date":

@@ -298,3 +298,33 @@ def test_package_search_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(12):
         body = call(client, "package_search", rows=100, **{"facet.field": '["tags","organization"]'}).json()
     assert body["result"]["count"] == 4
+
+
+def test_facets_count_each_dataset_once_and_follow_the_text_query(client: Client, portal: dict[str, Any]) -> None:
+    from egov.domain.data.services import resource_add
+
+    air = portal["air"]
+    admin = data_admin(air.provider)
+    resource_add(actor=admin, entry=air, name="空气质量日报（第二份）", format="CSV", content=b"x\n1\n")
+    resource_add(actor=admin, entry=air, name="空气质量日报（JSON）", format="JSON", content=b"[]")
+    fields = '["organization","groups","tags","res_format","license_id","update_frequency"]'
+    result = call(client, "package_search", rows=0, **{"facet.field": fields}).json()["result"]
+    assert result["count"] == 4
+    assert result["results"] == []
+    assert result["facets"] == {
+        "organization": {"152200-sthjj": 2, "152200-wltj": 2},
+        "groups": {"environment": 2, "tourism": 2},
+        "tags": {"旅游": 2, "环境监测": 2, "景区": 1, "水质": 1, "空气质量": 1},
+        "res_format": {"CSV": 4, "JSON": 1},  # air has two CSV files: still one dataset
+        "license_id": {"cc-by-4.0": 4},
+        "update_frequency": {"monthly": 4},
+    }
+    # "监测" is only in the tags of air and water: the text query matches them through their tags.
+    result = call(client, "package_search", q="监测", **{"facet.field": '["organization","res_format"]'}).json()
+    assert result["result"]["count"] == 2
+    assert result["result"]["facets"] == {"organization": {"152200-sthjj": 2}, "res_format": {"CSV": 2, "JSON": 1}}
+    assert {p["name"] for p in result["result"]["results"]} == {air.name, portal["water"].name}
+    limited = call(client, "package_search", rows=0, **{"facet.field": '["tags"]', "facet.limit": 2}).json()
+    assert limited["result"]["facets"] == {"tags": {"旅游": 2, "环境监测": 2}}
+    beyond = call(client, "package_search", start=10).json()["result"]
+    assert (beyond["count"], beyond["results"]) == (4, [])
