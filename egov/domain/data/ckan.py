@@ -187,7 +187,7 @@ _ITEM_FIELDS = ("entry_id", "name", "data_type", "length", "description", "is_pe
 def resource_dict(resource: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
     """A resource's CKAN dict from its :data:`RESOURCE_FIELDS` values."""
     stored = resource["file"]
-    storage = Resource._meta.get_field("file").storage  # type: ignore[attr-defined]
+    storage = Resource._meta.get_field("file").storage
     url = resource["url"] or (request.build_absolute_uri(storage.url(stored)) if stored else "")
     return {
         "id": str(resource["id"]),
