@@ -179,4 +179,13 @@ def load(stdout: OutputWrapper) -> None:
     stdout.write(f"办事事项：新发布 {created} 项（共 {len(ITEMS)} 项）；新增事项管理员和办理人员 {people} 名")
 
 
+def load_applications(stdout: OutputWrapper) -> None:
+    from egov.domain.services.demo import applications
+
+    with transaction.atomic():
+        made = applications.load()
+    stdout.write(f"网上申请：新增演示申请 {made} 件（{applications.APPLICANT} 申请{applications.ITEM}）")
+
+
 register_demo_step("services", load)
+register_demo_step("service_applications", load_applications)
