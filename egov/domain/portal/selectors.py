@@ -24,6 +24,12 @@ def site_homes() -> list[HomePage]:
     return list(HomePage.objects.live().filter(locale=default_locale()).order_by("path"))
 
 
+def home_pages(request: HttpRequest | None = None) -> list[HomePage]:
+    """Every home page of every language, shallowest first, memoised per process and page-cache generation
+    (what :meth:`PortalPage.home_for` looks a page's site up in)."""
+    return memo.remember(("homes",), lambda: list(HomePage.objects.order_by("depth", "path")), request=request)
+
+
 def home_by_key(key: str) -> HomePage | None:
     return HomePage.objects.filter(site_key=key, locale=default_locale()).first()
 

@@ -64,6 +64,32 @@ def test_an_article_is_served_in_a_few_queries_with_its_site_frame(django_assert
     assert f'<link rel="canonical" href="http://testserver{page.url}">' in html
 
 
+@override_settings(MIDDLEWARE=NO_PAGE_CACHE)
+def test_the_home_page_costs_no_query_per_linked_page() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given a site whose home page lists the newest entries of its columns
+    home = make_site("links")
+    news = column(home, "zwdt")
+    add_page(news, article("第一篇"))
+    client = Client()
+    client.get(home.url)
+    with CaptureQueriesContext(connection) as few:
+        first = client.get(home.url)
+    # when five more entries are linked from it
+    for n in range(5):
+        add_page(news, article(f"新文章{n}"))
+    client.get(home.url)
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(home.url)
+    # then it takes the same number of queries, and each link is the entry's address on its site
+    html = response.content.decode()
+    assert first.status_code == response.status_code == 200
+    assert len(more.captured_queries) == len(few.captured_queries)
+    assert "新文章4" in html and re.search(r'href="/sites/links/zwdt/[^"]+/"', html)
+
+
 def test_routing_still_answers_what_wagtail_answers() -> None:
     home = make_site("routes")
     news = column(home, "zwdt")
