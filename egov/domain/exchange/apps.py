@@ -39,13 +39,10 @@ class ExchangeConfig(AppConfig):
 
 
 def _request_url(case: object) -> str | None:
-    from django.urls import NoReverseMatch, reverse
+    from egov.kernel.links import reverse_or_none
 
     number = getattr(case, "subject_repr", "")
-    try:
-        return reverse("exchange:request_detail", args=[number]) if number else None
-    except NoReverseMatch:  # the public zone does not serve the office pages
-        return None
+    return reverse_or_none("exchange:request_detail", number) if number else None
 
 
 def _may_view_sharing_case(user: object, case: object) -> bool:

@@ -37,12 +37,9 @@ def _register_case_owner() -> None:
 
 
 def _office_url(case: object) -> str | None:
-    from django.urls import NoReverseMatch, reverse
+    from egov.kernel.links import reverse_or_none
 
-    try:
-        return reverse("services:office_detail", args=[getattr(case, "subject_id", "")])
-    except NoReverseMatch:  # the public zone does not serve the office pages
-        return None
+    return reverse_or_none("services:office_detail", getattr(case, "subject_id", ""))
 
 
 def _may_download_material(user: object, stored_file: object) -> bool:

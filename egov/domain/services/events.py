@@ -7,9 +7,9 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 
 from egov.domain.services.models import Application, ApplicationEvent
+from egov.kernel.links import reverse_or_none
 
 #: kind → title shown on the timeline; every kind has notification templates.
 EVENTS = {
@@ -43,10 +43,8 @@ def record_event(application: Application, kind: str, detail: str = "") -> Appli
         detail=detail,
         unit_name=application.org_unit.display_name,
     )
-    try:
-        url = reverse("services:my_case", args=[application.case_number]) if application.case_number else ""
-    except NoReverseMatch:  # the office zone does not build the public pages
-        url = ""
+    number = application.case_number
+    url = (reverse_or_none("services:my_case", number) if number else None) or ""  # None: the office zone
     context = {
         "item_name": application.item.name,
         "case_number": application.case_number,

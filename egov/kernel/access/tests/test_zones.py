@@ -48,3 +48,14 @@ def test_access_pages_cannot_even_be_reversed_in_the_public_zone() -> None:
     with pytest.raises(NoReverseMatch):
         reverse("access:assignment_list", urlconf="config.urls_public")
     assert reverse("access:assignment_list", urlconf="config.urls_office") == "/office/access/"
+
+
+def test_a_link_into_the_other_zone_is_none_not_an_error(settings: LazySettings) -> None:
+    from egov.kernel.links import reverse_or_none
+
+    settings.ROOT_URLCONF = "config.urls_public"
+    assert reverse_or_none("services:my_case", "XAZW-2026-000001") == "/my/cases/XAZW-2026-000001/"
+    assert reverse_or_none("services:office_list") is None
+    settings.ROOT_URLCONF = "config.urls_office"
+    assert reverse_or_none("services:office_list") == "/office/services/applications/"
+    assert reverse_or_none("services:my_case", "XAZW-2026-000001") is None
