@@ -366,10 +366,10 @@ def package_list(request: HttpRequest, data: dict[str, Any]) -> list[str]:
 
 
 def package_show(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
-    entry = selectors.portal_dataset(_required(data, "id"))
-    if entry is None:
+    pk = selectors.portal_dataset_pk(_required(data, "id"))
+    if pk is None:
         raise NotFoundError(_("未找到该数据集"))
-    return package_dicts(request, [entry.pk])[0]
+    return package_dicts(request, [pk])[0]
 
 
 def resource_show(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:

@@ -61,11 +61,19 @@ def _as_uuid(value: str) -> uuid.UUID | None:
         return None
 
 
-def portal_dataset(id_or_name: str) -> CatalogEntry | None:
-    """A portal dataset by its UUID or its name."""
+def _dataset_lookup(id_or_name: str) -> Q:
     key = _as_uuid(id_or_name)
-    lookup = Q(pk=key) if key else Q(name=id_or_name)
-    return with_details(portal_datasets()).filter(lookup).first()
+    return Q(pk=key) if key else Q(name=id_or_name)
+
+
+def portal_dataset(id_or_name: str) -> CatalogEntry | None:
+    """A portal dataset by its UUID or its name, with everything a DCAT graph reads."""
+    return with_details(portal_datasets()).filter(_dataset_lookup(id_or_name)).first()
+
+
+def portal_dataset_pk(id_or_name: str) -> uuid.UUID | None:
+    """The id of a portal dataset given by its UUID or its name (the CKAN API builds the dict from values)."""
+    return portal_datasets().filter(_dataset_lookup(id_or_name)).values_list("pk", flat=True).first()
 
 
 def portal_resource(resource_id: str) -> Resource | None:
