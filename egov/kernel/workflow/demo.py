@@ -7,7 +7,6 @@ Idempotent: people are matched by user name, cases by their demo subject id.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.core.management.base import OutputWrapper
 from django.db import transaction
@@ -76,25 +75,6 @@ def _advance(case: Case, steps: int, people: dict[str, User]) -> None:
         work_item_complete(actor=by_step[item.step], item=item, outcome=outcome, opinion=opinion)
 
 
-def _start(
-    people: dict[str, User], process_key: str, unit: OrgUnit, subject_id: int, title: str, **extra: Any
-) -> Case | None:
-    """Start one demo case for 张明, handled by kyqq_mz; None when it was started by an earlier run."""
-    if Case.objects.filter(subject_type="workflow.demo", subject_id=str(subject_id)).exists():
-        return None
-    return case_start(
-        actor=people["kyqq_mz"],
-        process_key=process_key,
-        org_unit=unit,
-        title=title,
-        applicant=people.get("citizen"),
-        subject_type="workflow.demo",
-        subject_id=subject_id,
-        subject_repr=title,
-        **extra,
-    )
-
-
 def _relief_cases(people: dict[str, User]) -> int:
     unit = OrgUnit.objects.filter(code=RELIEF_UNIT).first()
     head = User.objects.filter(username="kyqq_mz_head").first()
@@ -102,11 +82,20 @@ def _relief_cases(people: dict[str, User]) -> int:
         return 0
     started = 0
     for subject_id, title, amount in RELIEF_CASES:
-        case = _start(
-            people, "demo_relief_routing", unit, subject_id, title, data={"amount": amount}, statutory_limit=10
-        )
-        if case is None:
+        if Case.objects.filter(subject_type="workflow.demo", subject_id=str(subject_id)).exists():
             continue
+        case = case_start(
+            actor=people["kyqq_mz"],
+            process_key="demo_relief_routing",
+            org_unit=unit,
+            title=title,
+            applicant=people.get("citizen"),
+            subject_type="workflow.demo",
+            subject_id=subject_id,
+            subject_repr=title,
+            data={"amount": amount},
+            statutory_limit=10,
+        )
         accept = case.work_items.get(step="accept")
         work_item_complete(actor=people["kyqq_mz"], item=accept, outcome="accept", opinion="材料齐全，情况属实")
         if amount > 5000:
@@ -127,11 +116,20 @@ def load(stdout: OutputWrapper) -> None:
         owner = OrgUnit.objects.get(code=OWNER_UNIT)
         started = 0
         for subject_id, title, steps in CASES:
-            case = _start(
-                people, "demo_joint_approval", owner, subject_id, title, statutory_limit=20, promised_limit=10
-            )
-            if case is None:
+            if Case.objects.filter(subject_type="workflow.demo", subject_id=str(subject_id)).exists():
                 continue
+            case = case_start(
+                actor=people["kyqq_mz"],
+                process_key="demo_joint_approval",
+                org_unit=owner,
+                title=title,
+                applicant=people.get("citizen"),
+                subject_type="workflow.demo",
+                subject_id=subject_id,
+                subject_repr=title,
+                statutory_limit=20,
+                promised_limit=10,
+            )
             _advance(case, steps, people)
             started += 1
         started += _relief_cases(people)
