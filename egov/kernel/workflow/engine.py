@@ -42,12 +42,33 @@ class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
     def from_dict(self, dct: dict[str, Any], **kwargs: Any) -> BpmnWorkflow:
         spec, subprocess_specs = kwargs["specs"]
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], uuid.UUID, workflow=workflow)
+        workflow.tasks = self.mapping_from_dict(parents_first(dct["tasks"]), uuid.UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(uuid.UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dict(dct["subprocesses"]), workflow)
         workflow.bpmn_events = self.registry.restore(dct.get("bpmn_events", []))
         return workflow
+
+
+def parents_first(tasks: dict[str, Any]) -> dict[str, Any]:
+    """The serialized task map with every task after its parent, otherwise in the order given.
+
+    SpiffWorkflow stores a task's data as a delta from its parent's and rebuilds it from the parent while
+    restoring, so a task restored before its parent loses everything it inherited (the case data a gateway
+    routes on). PostgreSQL's jsonb does not keep key order, so the stored map comes back in any order."""
+    placed: dict[str, Any] = {}
+    waiting: dict[str, list[str]] = {}
+    for key, task in tasks.items():
+        parent = task.get("parent")
+        if parent is not None and parent in tasks and parent not in placed:
+            waiting.setdefault(parent, []).append(key)
+            continue
+        stack = [key]
+        while stack:
+            current = stack.pop()
+            placed[current] = tasks[current]
+            stack.extend(reversed(waiting.pop(current, [])))
+    return placed
 
 
 _CONFIG = dict(SPIFF_CONFIG)

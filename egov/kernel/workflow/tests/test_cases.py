@@ -105,3 +105,26 @@ def test_running_case_keeps_its_version_and_new_cases_take_the_newest(world: Wor
     assert new.work_items.get(step="accept").title == "受理（新）"
     work_item_complete(actor=world.handler, item=new.work_items.get(step="accept"), outcome="accept")
     assert new.work_items.get(step="review_fgw").title == "盟发改委审核（新）"
+
+
+@pytest.mark.django_db
+def test_a_restored_case_keeps_the_data_its_steps_inherited_in_any_stored_order(world: World) -> None:
+    from SpiffWorkflow.util.task import TaskState
+
+    from egov.kernel.workflow import engine
+
+    # given a case started with business data (it reaches the ready 受理 step by inheritance)
+    case = start_case(world, data={"amount": 3200, "purpose": "医疗救助"})
+    case.refresh_from_db()
+    # when its stored task map comes back in another order (PostgreSQL's jsonb keeps no key order)
+    state = dict(case.state)
+    state["tasks"] = dict(reversed(list(state["tasks"].items())))
+    workflow = engine.load(case.definition, state)
+    # then every restored task still carries the data, and the parents-first order keeps the given order
+    (accept,) = [task for task in workflow.get_tasks(state=TaskState.READY) if task.task_spec.name == "accept"]
+    assert accept.data["amount"] == 3200 and accept.data["purpose"] == "医疗救助"
+    ordered = engine.parents_first(state["tasks"])
+    position = {key: index for index, key in enumerate(ordered)}
+    assert set(ordered) == set(state["tasks"])
+    assert all(t["parent"] is None or position[t["parent"]] < position[k] for k, t in ordered.items())
+    assert list(engine.parents_first(ordered)) == list(ordered)  # a map already parents-first is kept as given
