@@ -15,8 +15,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnSubWorkflowConverter,
+    BpmnWorkflowConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -50,6 +55,13 @@ class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class _ParentsFirstSubWorkflowConverter(BpmnSubWorkflowConverter):
+    """Restores a call activity's subprocess with its tasks parents first, like the top workflow."""
+
+    def from_dict(self, dct: dict[str, Any], task: Task, top_workflow: BpmnWorkflow) -> BpmnSubWorkflow:
+        return super().from_dict({**dct, "tasks": parents_first(dct["tasks"])}, task, top_workflow)
+
+
 def parents_first(tasks: dict[str, Any]) -> dict[str, Any]:
     """The serialized task map with every task after its parent, otherwise in the order given.
 
@@ -73,6 +85,7 @@ def parents_first(tasks: dict[str, Any]) -> dict[str, Any]:
 
 _CONFIG = dict(SPIFF_CONFIG)
 _CONFIG[BpmnWorkflow] = _SpecFreeWorkflowConverter
+_CONFIG[BpmnSubWorkflow] = _ParentsFirstSubWorkflowConverter
 _SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
 _SPECS: dict[tuple[int, str], tuple[Any, dict[str, Any]]] = {}
 _SPECS_LOCK = threading.Lock()
