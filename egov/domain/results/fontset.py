@@ -24,8 +24,12 @@ from typing import Any
 SUBSET_FAMILY = "Egov Serif SC"
 #: The rest of the CJK Unified Ideographs block (14 229 hanzi such as 玥 喆 堃 珺 祎, frequent in names): Pango
 #: reaches it per glyph, so only a document with such a character pays for this face, and a smaller price than
-#: for the full system collection, which stays last in the stack for Extension A and beyond (䶮).
+#: for the full system collection.
 EXTRA_FAMILY = "Egov Serif SC Ext"
+#: CJK Extension A and the supplementary ideographs the source face has (䶮 U+4DAE, 𠇔 …: rare, but in names on
+#: ID cards): without this face such a name made Pango load the whole 65 535-glyph system face and pushed the
+#: process past the 250 MB of a web worker. The full system family stays last in the stack for anything else.
+RARE_FAMILY = "Egov Serif SC Rare"
 #: Bumped whenever the charsets or the subsetting options change: the faces are cut again.
 CHARSET_VERSION = "3"
 MANIFEST = "manifest.json"
@@ -45,6 +49,8 @@ FACES = (
     Face(SUBSET_FAMILY, ":bold", "bold", "EgovSerifSC-Bold.otf", "Bold"),
     Face(EXTRA_FAMILY, "", "normal", "EgovSerifSCExt-Regular.otf", "Regular"),
     Face(EXTRA_FAMILY, ":bold", "bold", "EgovSerifSCExt-Bold.otf", "Bold"),
+    Face(RARE_FAMILY, "", "normal", "EgovSerifSCRare-Regular.otf", "Regular"),
+    Face(RARE_FAMILY, ":bold", "bold", "EgovSerifSCRare-Bold.otf", "Bold"),
 )
 
 #: Blocks kept whole besides GB 2312: ASCII and Latin-1, general punctuation (“”‘’—…), letterlike symbols and
@@ -62,6 +68,8 @@ BLOCKS = (
     (0xFF00, 0xFFEF),
 )
 URO = (0x4E00, 0x9FFF)  # CJK Unified Ideographs
+EXT_A = (0x3400, 0x4DBF)  # CJK Unified Ideographs Extension A
+SIP = (0x20000, 0x323AF)  # Extensions B–H and the compatibility supplement (the source face holds ~2 000)
 
 
 def gb2312_codepoints() -> set[int]:
@@ -83,6 +91,8 @@ def codepoints_of(family: str) -> set[int]:
         common.update(range(first, last + 1))
     if family == SUBSET_FAMILY:
         return common
+    if family == RARE_FAMILY:
+        return set(range(EXT_A[0], EXT_A[1] + 1)) | set(range(SIP[0], SIP[1] + 1))
     return set(range(URO[0], URO[1] + 1)) - common
 
 

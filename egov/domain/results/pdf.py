@@ -4,7 +4,8 @@ The text face is the serif cut down at install time to the characters of officia
 written by ``make install-fonts``, see ``fontset``), loaded through ``@font-face`` once per thread: WeasyPrint
 then subsets an 8 000-glyph face per document instead of the 65 535-glyph faces of the system collection,
 which took ~0.6 s and drove the process past 500 MB (docs/adr/0013-pdf-fonts.md). The extension face (the
-rest of the CJK Unified Ideographs) and then the full system family (``EGOV_PDF_SERIF_FONT``, default Noto
+rest of the CJK Unified Ideographs), the rare face (Extension A and the supplementary ideographs) and then the
+full system family (``EGOV_PDF_SERIF_FONT``, default Noto
 Serif CJK SC from fonts-noto-cjk) follow it in every ``font-family``: Pango falls back per glyph, so only a
 document with a rarer character in a name pays for the bigger faces. System checks warn when fontconfig has
 no CJK face (``results.W001``) and when the subset faces are missing (``results.W002``).

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from egov.domain.results import fontset
-from egov.domain.results.fontset import EXTRA_FAMILY, FACES, SUBSET_FAMILY, codepoints_of, ensure_subsets
+from egov.domain.results.fontset import (
+    EXTRA_FAMILY,
+    FACES,
+    RARE_FAMILY,
+    SUBSET_FAMILY,
+    codepoints_of,
+    ensure_subsets,
+)
 from egov.domain.results.rules import check_pdf_font
 
 
@@ -24,8 +31,14 @@ def test_the_extension_face_holds_the_rest_of_the_unified_ideographs_and_nothing
     common, extra = codepoints_of(SUBSET_FAMILY), codepoints_of(EXTRA_FAMILY)
     assert not common & extra
     assert {ord("玥"), ord("喆"), ord("堃"), ord("祎")} <= extra
-    assert ord("䶮") not in extra  # Extension A: left to the full system family
+    assert ord("䶮") not in extra  # Extension A: in the rare face
     assert set(range(0x4E00, 0xA000)) <= common | extra
+
+
+def test_the_rare_face_holds_extension_a_and_the_supplementary_ideographs() -> None:
+    common, extra, rare = codepoints_of(SUBSET_FAMILY), codepoints_of(EXTRA_FAMILY), codepoints_of(RARE_FAMILY)
+    assert not rare & (common | extra)
+    assert {ord("䶮"), ord("㐀"), ord("\U00020000"), ord("\U0002A700")} <= rare
 
 
 def _fake_cut(calls: list[str]) -> Any:

@@ -101,7 +101,7 @@ def test_pdf_contains_the_text_and_an_embedded_cjk_font(world: World) -> None:
 
 
 def test_names_outside_the_subset_faces_fall_back_per_glyph(world: World) -> None:
-    # 玥 is outside GB 2312 (the extension face has it); 䶮 is in CJK Extension A (only the system family has it)
+    # 玥 is outside GB 2312 (the extension face has it); 䶮 is in CJK Extension A (the rare face has it)
     notice = issue(world, "acceptance", recipient_name="刘䶮、王玥")
     reader = pdf_of(notice)
     assert "刘䶮、王玥：" in pdf_text(reader)
@@ -110,8 +110,9 @@ def test_names_outside_the_subset_faces_fall_back_per_glyph(world: World) -> Non
     if subset_faces():
         names = " ".join(name for name, _embedded in fonts)
         assert "Egov-Serif-SC-Ext" in names  # 玥
-        assert "Noto-Serif-CJK-SC" in names  # 䶮, from the full system collection
-        assert "Egov-Serif-SC" in names.replace("Egov-Serif-SC-Ext", "")  # everything else
+        assert "Egov-Serif-SC-Rare" in names  # 䶮
+        assert "Egov-Serif-SC" in names.replace("Egov-Serif-SC-Ext", "").replace("Egov-Serif-SC-Rare", "")
+        assert "Noto-Serif-CJK-SC" not in names  # the 65 535-glyph system face is not needed for these names
 
 
 def test_refusals_carry_the_remedy_paragraph(world: World) -> None:
