@@ -38,7 +38,7 @@ def test_the_extension_face_holds_the_rest_of_the_unified_ideographs_and_nothing
 def test_the_rare_face_holds_extension_a_and_the_supplementary_ideographs() -> None:
     common, extra, rare = codepoints_of(SUBSET_FAMILY), codepoints_of(EXTRA_FAMILY), codepoints_of(RARE_FAMILY)
     assert not rare & (common | extra)
-    assert {ord("䶮"), ord("㐀"), ord("\U00020000"), ord("\U0002A700")} <= rare
+    assert {ord("䶮"), ord("㐀"), ord("\U00020000"), ord("\U0002a700")} <= rare
 
 
 def _fake_cut(calls: list[str]) -> Any:
