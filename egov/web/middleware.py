@@ -42,6 +42,12 @@ class RequestContextMiddleware:
         return response
 
 
+#: How stale the stored "last seen" moment may get before a request writes it again. Without this every
+#: signed-in request rewrote the session (a database UPDATE and commit, or a cache SET), most of them only to
+#: move the moment by a few seconds; with it a session times out at most this much early, never late.
+LAST_SEEN_RESOLUTION = 60
+
+
 class IdleSessionMiddleware:
     """Signs a user out after SESSION_IDLE_SECONDS without a request (等保 2.0 session timeout), and ends
     sessions older than the user's "sign out everywhere" moment."""
@@ -62,7 +68,8 @@ class IdleSessionMiddleware:
                 logout(request)
                 request.session["expired_notice"] = True
             else:
-                request.session["last_seen"] = now
+                if last is None or now - last >= LAST_SEEN_RESOLUTION:
+                    request.session["last_seen"] = now
                 request.session.setdefault("signed_in_at", now)
         return self.get_response(request)
 

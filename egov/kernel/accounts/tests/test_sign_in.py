@@ -331,3 +331,19 @@ def test_profile_shows_masked_data_and_saves_preferences(client: Client) -> None
     assert response["Location"] == reverse("accounts:profile")
     person.refresh_from_db()
     assert (person.elder_mode, person.preferred_language) == (True, "mn")
+
+
+@pytest.mark.django_db
+def test_requests_within_a_minute_do_not_rewrite_the_session(client: Client) -> None:
+    client.force_login(PersonFactory())
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    first = client.session["last_seen"]
+    # a second request moments later leaves the stored moment (and so the session row) alone
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert client.session["last_seen"] == first
+    # once the moment is more than a minute old, the next request moves it
+    session = client.session
+    session["last_seen"] = time.time() - 5 * 60
+    session.save()
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert client.session["last_seen"] > time.time() - 60
