@@ -124,6 +124,9 @@ def generate(case_count: int, agent_count: int, seed: int = 11) -> None:
                     agent_unit=agents_unit,
                     assigned_at=case.started_at,
                     case_started_at=case.started_at,
+                    case_status=case.status,
+                    case_light=case.light,
+                    case_due_on=case.watch_due_on,
                 )
             )
             if case.status != CaseStatus.OPEN:

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.kernel.workflow.models import CaseStatus, Light
+
 
 class AgentRule(models.Model):
     """Which agents (代办员) look after which cases: matched on the case's county and its service themes.
@@ -69,8 +71,13 @@ class AgentAssignment(models.Model):
         AgentRule, verbose_name=_("分配规则"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     assigned_at = models.DateTimeField(_("分配时间"), default=timezone.now)
-    #: copied from the case so the dashboard sorts and filters without touching other tables first
+    #: copied from the case so the dashboard sorts and filters without touching other tables first; the
+    #: status, light and watched due date are kept current by ``services.sync_case_copies`` (a workflow case
+    #: watcher), so the counts per light and the 超期 list read this table alone (ADR 0018)
     case_started_at = models.DateTimeField(_("办件发起时间"))
+    case_status = models.CharField(_("办件状态"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    case_light = models.CharField(_("监察状态"), max_length=8, choices=Light.choices, default=Light.GREEN)
+    case_due_on = models.DateField(_("监察到期日"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("代办分配")
@@ -79,6 +86,7 @@ class AgentAssignment(models.Model):
         indexes = (
             models.Index(fields=["agent", "-case_started_at"], name="agency_assign_agent"),
             models.Index(fields=["agent_unit", "-case_started_at"], name="agency_assign_unit"),
+            models.Index(fields=["agent", "case_light", "case_due_on"], name="agency_assign_light"),
         )
 
     def __str__(self) -> str:

@@ -33,7 +33,7 @@ MAX_PAGE_SIZE = 100
 DASHBOARD_SORTS: dict[str, tuple[str, ...]] = {
     "newest": ("-case_started_at", "-pk"),
     "oldest": ("case_started_at", "pk"),
-    "due": ("case__watch_due_on", "pk"),
+    "due": ("case_due_on", "pk"),
 }
 STATE_FILTERS = ("active", "completed", "all")
 DashboardScope = Literal["mine", "team"]
@@ -107,12 +107,12 @@ def dashboard(
     base = _base(user, scope)
     if scope == "team" and filters.agent is not None:
         base = base.filter(agent_id=filters.agent.pk)
-    active = Q(case__status__in=ACTIVE_CASE_STATUSES)
+    active = Q(case_status__in=ACTIVE_CASE_STATUSES)
     counts = base.aggregate(
         active=Count("pk", filter=active),
-        green=Count("pk", filter=active & Q(case__light=Light.GREEN)),
-        yellow=Count("pk", filter=active & Q(case__light=Light.YELLOW)),
-        red=Count("pk", filter=active & Q(case__light=Light.RED)),
+        green=Count("pk", filter=active & Q(case_light=Light.GREEN)),
+        yellow=Count("pk", filter=active & Q(case_light=Light.YELLOW)),
+        red=Count("pk", filter=active & Q(case_light=Light.RED)),
     )
     queryset = base
     if filters.state == "active":
@@ -120,7 +120,7 @@ def dashboard(
     elif filters.state == "completed":
         queryset = queryset.exclude(active)
     if filters.light:
-        queryset = queryset.filter(case__light=filters.light)
+        queryset = queryset.filter(case_light=filters.light)
     if filters.number:
         queryset = queryset.filter(case__number=filters.number.strip())
     unfiltered = filters.state == "active" and not filters.light and not filters.number

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,10 +104,30 @@ def rectifiers_of(unit: OrgUnit) -> list[User]:
     return list(people.values())
 
 
+#: ids per UPDATE when copying case fields (SQLite allows 32,766 variables; PostgreSQL plans stay small)
+_SYNC_BATCH = 2000
+
+
+def sync_case_copies(case_ids: Sequence[int]) -> int:
+    """Copy status, light and watched due date of these cases onto their assignments (a workflow case
+    watcher: the kernel calls it inside every transaction that changes them, the daily sweep included).
+    One correlated UPDATE per batch of ids; returns the number of assignments updated."""
+    case = Case.objects.filter(pk=OuterRef("case_id"))
+    updated = 0
+    ids = list(case_ids)
+    for start in range(0, len(ids), _SYNC_BATCH):
+        updated += AgentAssignment.objects.filter(case_id__in=ids[start : start + _SYNC_BATCH]).update(
+            case_status=Subquery(case.values("status")[:1]),
+            case_light=Subquery(case.values("light")[:1]),
+            case_due_on=Subquery(case.values("watch_due_on")[:1]),
+        )
+    return updated
+
+
 def open_case_counts(agent_ids: Iterable[int]) -> dict[int, int]:
     """agent id → cases assigned to them that are still running (open or suspended)."""
     rows = (
-        AgentAssignment.objects.filter(agent_id__in=list(agent_ids), case__status__in=ACTIVE_CASE_STATUSES)
+        AgentAssignment.objects.filter(agent_id__in=list(agent_ids), case_status__in=ACTIVE_CASE_STATUSES)
         .values("agent_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -261,7 +281,14 @@ def agent_assign(*, case: Case, county: OrgUnit | None, theme_codes: list[str]) 
     agent, rule = chosen
     AssignmentMiss.objects.filter(case_id=case.pk).delete()
     assignment = AgentAssignment.objects.create(
-        case=case, agent=agent, agent_unit=rule.agent_unit, rule=rule, case_started_at=case.started_at
+        case=case,
+        agent=agent,
+        agent_unit=rule.agent_unit,
+        rule=rule,
+        case_started_at=case.started_at,
+        case_status=case.status,
+        case_light=case.light,
+        case_due_on=case.watch_due_on,
     )
     audit_record(
         actor=None,

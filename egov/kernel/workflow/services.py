@@ -505,6 +505,23 @@ def _sync_items(
     return created
 
 
+#: Called with the ids of cases whose status, light or watched due date changed, inside the changing
+#: transaction. Domain apps that keep a copy of those fields for their own lists (the agent dashboard) register
+#: here from ``AppConfig.ready()``; each must be set-based (one UPDATE per batch of ids, whatever their number).
+CASE_WATCHERS: list[Callable[[Sequence[int]], object]] = []
+
+
+def register_case_watcher(watcher: Callable[[Sequence[int]], object]) -> None:
+    if watcher not in CASE_WATCHERS:
+        CASE_WATCHERS.append(watcher)
+
+
+def _cases_changed(case_ids: Sequence[int]) -> None:
+    if case_ids:
+        for watcher in CASE_WATCHERS:
+            watcher(case_ids)
+
+
 def _save_workflow(case: Case, workflow: Any, *, actor: User | None) -> bool:
     """Store the state; returns True when the process reached its end."""
     case.state = engine.dump(workflow)
@@ -517,6 +534,8 @@ def _save_workflow(case: Case, workflow: Any, *, actor: User | None) -> bool:
         case.current_steps = ""
         ClockEvent.objects.create(case=case, kind=ClockKind.STOP, on=_today(), actor=actor, reason="办结")
     case.save(update_fields=["state", "data", "lock_version", "status", "completed_at", "current_steps", "updated_at"])
+    if finished:
+        _cases_changed([case.pk])
     return finished
 
 
@@ -983,6 +1002,7 @@ def case_suspend(*, actor: User, case: Case, reason_code: str, reason: str, owne
     case.status = CaseStatus.SUSPENDED
     case.lock_version += 1
     case.save(update_fields=["status", "lock_version", "updated_at"])
+    _cases_changed([case.pk])
     ClockEvent.objects.create(
         case=case,
         kind=ClockKind.SUSPEND,
@@ -1013,6 +1033,7 @@ def _resume(case: Case, *, actor: User, reason: str, by: str = "") -> Case:
     _refresh_clocks(case, today)
     case.lock_version += 1
     case.save()
+    _cases_changed([case.pk])
     event.due_on_after = case.due_on
     event.save(update_fields=["due_on_after"])
     detail: dict[str, Any] = {"due_on": case.due_on.isoformat() if case.due_on else None}
@@ -1081,6 +1102,7 @@ def case_extend(
     _refresh_clocks(case, today)
     case.lock_version += 1
     case.save()
+    _cases_changed([case.pk])
     event.due_on_after = case.due_on
     event.save(update_fields=["due_on_after"])
     audit_record(
@@ -1115,6 +1137,7 @@ def case_terminate(*, actor: User, case: Case, reason: str, owner: str = "") -> 
     case.current_steps = ""
     case.lock_version += 1
     case.save()
+    _cases_changed([case.pk])
     ClockEvent.objects.create(case=case, kind=ClockKind.STOP, reason=reason, on=_today(), actor=actor)
     audit_record(actor=actor, action="workflow.case_terminate", target=case, org_unit=case.org_unit)
     return case
@@ -1273,6 +1296,7 @@ def supervision_sweep(*, today: date | None = None, notify_people: bool = True) 
     with transaction.atomic():
         for light, condition in _light_transitions(Case, Q(status=CaseStatus.OPEN), "watch_due_on", today).items():
             result.cases[light] = _apply(Case, condition, light)
+            _cases_changed(result.cases[light])
         item_base = Q(status__in=ACTIVE_ITEM_STATUSES, case__status=CaseStatus.OPEN)
         for light, condition in _light_transitions(WorkItem, item_base, "due_on", today).items():
             result.items[light] = _apply(WorkItem, condition, light)

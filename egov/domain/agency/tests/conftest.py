@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from egov.domain.agency.services import sync_case_copies
 from egov.domain.agency.tests.factories import OrgUnitFactory, PersonFactory, StaffFactory, grant
 from egov.domain.services.models import SUBJECT_TYPE
 from egov.kernel.accounts.models import User
@@ -141,5 +142,6 @@ def complete_case(world: World, case: Case) -> Case:
 def mark_completed(case: Case) -> Case:
     """Arrange a completed case without walking the process (a starting state for evaluation tests)."""
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.COMPLETED)
+    sync_case_copies([case.pk])
     case.refresh_from_db()
     return case

@@ -11,6 +11,7 @@ from egov.domain.agency.services import (
     agent_reassign,
     agent_rule_delete,
     agent_rule_save,
+    sync_case_copies,
 )
 from egov.domain.agency.tests.conftest import World, start_case, to_cosign
 from egov.domain.agency.tests.factories import AgentRuleFactory, StaffFactory, grant
@@ -87,6 +88,7 @@ def test_completed_cases_do_not_count_as_load(world: World) -> None:
             case=case, agent=world.agent1, agent_unit=world.wlht_zsj, case_started_at=case.started_at
         )
     Case.objects.filter(pk__in=[case.pk for case in old]).update(status=CaseStatus.COMPLETED)
+    sync_case_copies([case.pk for case in old])  # what the kernel's completion calls
     busy = start_case(world, title="在办")
     AgentAssignment.objects.create(
         case=busy, agent=world.agent2, agent_unit=world.wlht_zsj, case_started_at=busy.started_at

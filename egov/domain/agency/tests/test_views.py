@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from egov.domain.agency.models import AgentAssignment, AgentRule, CaseMessage, Evaluation, Level, Rectification
-from egov.domain.agency.services import evaluation_submit
+from egov.domain.agency.services import evaluation_submit, sync_case_copies
 from egov.domain.agency.tests.conftest import World, mark_completed, start_case, to_cosign
 from egov.kernel.accounts.models import User
 from egov.kernel.audit.models import AuditEntry
@@ -32,6 +32,12 @@ def text(response: Any) -> str:
     return response.content.decode()
 
 
+def set_case_light(case: Case, light: str) -> None:
+    """What the daily sweep does to one case, without waiting for its due date: the light and its copy."""
+    Case.objects.filter(pk=case.pk).update(light=light)
+    sync_case_copies([case.pk])
+
+
 def assign(world: World, case: Case, agent: User) -> AgentAssignment:
     return AgentAssignment.objects.create(
         case=case, agent=agent, agent_unit=agent.role_assignments.get().org_unit, case_started_at=case.started_at
@@ -44,7 +50,7 @@ def test_dashboard_shows_only_the_agents_own_cases_with_step_and_department(worl
     assign(world, mine, world.agent1)
     to_cosign(world, mine)
     WorkItem.objects.filter(case=mine, step="review_fgw").update(light=Light.RED)
-    Case.objects.filter(pk=mine.pk).update(light=Light.YELLOW)
+    set_case_light(mine, Light.YELLOW)
     assign(world, start_case(world, title="乙的办件"), world.agent2)
     assign(world, start_case(world, title="丙的办件"), world.tuquan_agent)
 
@@ -63,7 +69,7 @@ def test_dashboard_filters_and_bad_filters(world: World) -> None:
     green = start_case(world, title="绿灯办件")
     for case in (red, green):
         assign(world, case, world.agent1)
-    Case.objects.filter(pk=red.pk).update(light=Light.RED)
+    set_case_light(red, Light.RED)
     client = client_for(world.agent1)
 
     page = text(client.get(reverse("agency:dashboard"), {"light": "red"}))
