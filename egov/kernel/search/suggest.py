@@ -7,13 +7,15 @@ than ``REFRESH_SECONDS`` (never on every query: building it segments every title
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from functools import cache, partial
 
 from django.db.models import Count, Max
-from pypinyin import Style, lazy_pinyin
 
 from egov.kernel.search import text
 from egov.kernel.search.models import SearchDocument
@@ -25,8 +27,25 @@ _lock = threading.Lock()
 _cache: dict[str, object] = {"stamp": None, "built": 0.0, "vocabulary": {}, "words": frozenset()}
 
 
+@cache
+def _pinyin() -> Callable[[str], list[str]]:
+    """pypinyin, imported on the first suggestion and without its phrase dictionary.
+
+    The phrase dictionary (~400,000 phrases, ~44 MB in every worker that imports it) only changes the reading
+    of polyphonic characters inside known phrases (银行 yinhang, not yinxing). Here both sides of a match — the
+    vocabulary and the query run — are keyed the same way, and a query run is looked up only when it is not a
+    word (so no phrase reading could apply to it), so the suggestions found are the same in practice, with
+    the exception of pinyin typed for a polyphonic word (``yinhang``). Set ``PYPINYIN_NO_PHRASES`` to an empty
+    value in the environment to keep the phrases (ADR 0019)."""
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")  # we load no custom readings: no private copy needed
+    from pypinyin import Style, lazy_pinyin
+
+    return partial(lazy_pinyin, style=Style.NORMAL, errors="ignore")
+
+
 def pinyin_key(word: str) -> str:
-    return "".join(lazy_pinyin(word, style=Style.NORMAL, errors="ignore")).lower()
+    return "".join(_pinyin()(word)).lower()
 
 
 def _index_stamp() -> tuple[object, int]:
