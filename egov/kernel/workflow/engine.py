@@ -226,6 +226,16 @@ def is_completed(workflow: BpmnWorkflow) -> bool:
     return bool(workflow.is_completed())
 
 
+def completed_elements(workflow: BpmnWorkflow) -> set[str]:
+    """The BPMN element ids the case has passed: user tasks, gateways, events, rule and script tasks (for the
+    diagram; SpiffWorkflow's own bookkeeping tasks have no BPMN id)."""
+    return {
+        bpmn_id
+        for task in workflow.get_tasks(state=TaskState.COMPLETED)
+        if (bpmn_id := getattr(task.task_spec, "bpmn_id", None))
+    }
+
+
 def business_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     """The data of the last completed task (what the next gateway would see), for Case.data."""
     last = workflow.last_task

@@ -1,7 +1,9 @@
-"""Reads for the staff workbench. Only the indexed case tables are queried; no workflow is deserialized."""
+"""Reads for the staff workbench. Lists query only the indexed case tables; a workflow state is deserialized
+only for one case page's diagram (``passed_elements``)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -11,11 +13,13 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from SpiffWorkflow.exceptions import WorkflowException
 
 from egov.kernel.access.policy import has_perm, require
 from egov.kernel.accounts.models import User
 from egov.kernel.errors import NotFound, Rejected
 from egov.kernel.orgs.models import OrgUnit
+from egov.kernel.workflow import engine
 from egov.kernel.workflow.models import (
     ACTIVE_ITEM_STATUSES,
     Case,
@@ -28,6 +32,7 @@ from egov.kernel.workflow.models import (
 
 WorklistKind = Literal["todo", "done", "started", "warned"]
 WORKLIST_KINDS: tuple[WorklistKind, ...] = ("todo", "warned", "done", "started")
+logger = logging.getLogger(__name__)
 DONE_STATUSES = (WorkItemStatus.COMPLETED, WorkItemStatus.RETURNED, WorkItemStatus.TRANSFERRED)
 MAX_PAGE_SIZE = 100
 
@@ -343,6 +348,16 @@ def returnable_steps(case: Case) -> list[tuple[str, str]]:
     for step, title in rows.values_list("step", "title"):
         seen.setdefault(step, title)
     return list(seen.items())
+
+
+def passed_elements(case: Case) -> set[str]:
+    """BPMN element ids of the case's diagram it has passed (steps, gateways, events, rule tasks), read from
+    its workflow state; the completed steps alone when the state cannot be read."""
+    try:
+        return engine.completed_elements(engine.load(case.definition, case.state))
+    except (WorkflowException, KeyError, TypeError, ValueError):
+        logger.warning("case %s: workflow state unreadable for the diagram", case.number, exc_info=True)
+        return set(WorkItem.objects.filter(case=case, status=WorkItemStatus.COMPLETED).values_list("step", flat=True))
 
 
 @dataclass(frozen=True)

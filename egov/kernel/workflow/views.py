@@ -52,7 +52,6 @@ from egov.kernel.workflow.models import (
     Light,
     SuspensionReason,
     WorkItem,
-    WorkItemStatus,
 )
 from egov.kernel.workflow.policies import CaseOwner, case_owner, owns
 
@@ -356,9 +355,7 @@ def _render_case(
     if bound and bound[1] is None and bound[0] in case_forms:
         case_forms[bound[0]] = bound[2]
     timeline = [_timeline_row(entry) for entry in selectors.case_timeline(case)]
-    done_steps = sorted(
-        {row["obj"].step for row in timeline if row["kind"] == "item" and row["obj"].status == WorkItemStatus.COMPLETED}
-    )
+    done_steps = sorted(selectors.passed_elements(case))
     years = {today.year} | ({case.watch_due_on.year} if case.watch_due_on else set())
     context = {
         "case": case,
@@ -464,13 +461,20 @@ def diagram_xml(bpmn_xml: str) -> str:
                 x, y, w, h = boxes[node]
                 etree.SubElement(shape, f"{{{DC}}}Bounds", x=str(x), y=str(y), width=str(w), height=str(h))
         bottom = max((y + h for _x, y, _w, h in boxes.values()), default=0) + 40
+        top = min((y for _x, y, _w, _h in boxes.values()), default=0) - 30
+        lanes = 0
         for flow, source, target in flows:
             if source not in boxes or target not in boxes:
                 continue
             (sx, sy, sw, sh), (tx, ty, tw, th) = boxes[source], boxes[target]
+            sx_mid, tx_mid = sx + sw / 2, tx + tw / 2
             if flow in back:  # a loop goes back under the diagram
-                sx_mid, tx_mid = sx + sw / 2, tx + tw / 2
                 points = [(sx_mid, sy + sh), (sx_mid, bottom), (tx_mid, bottom), (tx_mid, ty + th)]
+            elif layer[target] - layer[source] > 1 and abs((sy + sh / 2) - (ty + th / 2)) < 1:
+                # a flow that skips columns on the same row would run through the shapes between: over the top
+                lane = top - 30 * lanes
+                lanes += 1
+                points = [(sx_mid, sy), (sx_mid, lane), (tx_mid, lane), (tx_mid, ty)]
             else:
                 scy, tcy, middle = sy + sh / 2, ty + th / 2, (sx + sw + tx) / 2
                 points = [(sx + sw, scy), (middle, scy), (middle, tcy), (tx, tcy)]

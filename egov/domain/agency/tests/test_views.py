@@ -61,6 +61,7 @@ def test_dashboard_shows_only_the_agents_own_cases_with_step_and_department(worl
     assert "甲的办件" in page and "乙的办件" not in page and "丙的办件" not in page
     assert "盟发改委审核 · 盟发改委" in page and "盟财政局审核 · 盟财政局" in page
     assert "催办" in page
+    assert "{#" not in page and "#}" not in page  # template comments stay out of the page
     assert response.context["counts"] == {"active": 1, "green": 0, "yellow": 1, "red": 0}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -504,7 +505,8 @@ def test_timeline_shows_outcomes_in_words_and_the_page_has_no_inline_script(worl
     work_item_complete(actor=world.handler, item=open_item(case, "accept"), outcome="approve", opinion="材料齐全")
     text = page_text(client_for(world.handler).get(reverse("workflow:case", args=[case.number])))
     assert "同意；材料齐全" in text
-    assert 'data-done="accept"' in text
+    # the diagram marks every element passed — the start event and the 会签 split gateway too, not only steps
+    assert 'data-done="accept cosign_split start"' in text
     assert 'data-current="review_czj review_fgw"' in text
     assert "<script>" not in text  # CSP: data travels in data-* attributes
 
@@ -529,6 +531,25 @@ def test_diagram_of_a_hand_written_definition_gets_a_layout(world: World) -> Non
     ):
         assert f'bpmnElement="{node}"' in xml
     assert xml.count("<bpmndi:BPMNEdge") == 10
+
+
+def test_a_flow_that_skips_columns_is_drawn_over_the_shapes_not_through_them() -> None:
+    # given the DMN demo process, whose gateway goes straight to the end past two steps
+    from lxml import etree
+
+    from egov.kernel.workflow.views import BPMNDI, DC, DI, diagram_xml
+
+    xml = (Path(__file__).resolve().parents[1] / "processes" / "demo_relief_routing.bpmn").read_text(encoding="utf-8")
+    root = etree.fromstring(diagram_xml(xml).encode("utf-8"))
+    tops = [float(bounds.get("y")) for bounds in root.iter(f"{{{DC}}}Bounds")]
+    # when the edges are laid out, then the skipping flows run above every shape, each in its own lane
+    lanes = []
+    for flow in ("flow_route_end", "flow_next_end"):
+        (edge,) = [e for e in root.iter(f"{{{BPMNDI}}}BPMNEdge") if e.get("bpmnElement") == flow]
+        ys = [float(point.get("y")) for point in edge.iter(f"{{{DI}}}waypoint")]
+        assert min(ys) < min(tops)
+        lanes.append(min(ys))
+    assert lanes[0] != lanes[1]
 
 
 def test_diagram_drawn_in_a_modeler_is_served_unchanged() -> None:
