@@ -107,8 +107,18 @@ def remaining_text(due: date | None, today: date) -> str:
     return _("超期 %(n)s 个工作日") % {"n": -left}
 
 
+def _owner_link(case: Case) -> tuple[str, str]:
+    """(url, place) of the domain page where this case is handled, for a case a domain app owns; else ("", "")."""
+    owner = case_owner(case.subject_type)
+    url = owner.url(case) if owner is not None and owner.url is not None else None
+    return (url, owner.place) if url and owner is not None else ("", "")
+
+
 def _item_row(item: WorkItem, today: date) -> dict[str, Any]:
+    owner_url, owner_place = _owner_link(item.case) if item.is_active else ("", "")
     return {
+        "owner_url": owner_url,
+        "owner_place": owner_place,
         "number": item.case.number,
         "title": item.case.title,
         "step": item.title,

@@ -348,6 +348,17 @@ def test_progress_by_query_code_or_id_number_and_rate_limited(client: Any) -> No
     cache.clear()
 
 
+def test_the_todo_list_links_an_applications_step_to_the_hall() -> None:
+    # given a submitted application waiting at 受理
+    application = hall.submitted(hall.signed_in(hall.person()))
+    # when its handler opens 待办 on the workbench
+    html = hall.signed_in(hall.staff(HANDLER)).get("/office/work/todo/").content.decode()
+    # then the row links to the case and, for the step itself, to the hall's page where it is handled
+    assert f'href="/office/work/case/{application.case_number}/"' in html
+    hall_link = f'<a class="wb-sub" href="/office/services/applications/{application.pk}/">到网上办事大厅办件受理页办理</a>'
+    assert hall_link in html
+
+
 def test_the_workbench_leaves_an_applications_steps_to_the_hall(calls: list[Any]) -> None:
     # given a submitted application waiting at 受理, seen by its handler on the kernel workbench
     application = hall.submitted(hall.signed_in(hall.person()))
