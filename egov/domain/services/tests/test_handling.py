@@ -355,8 +355,8 @@ def test_the_todo_list_links_an_applications_step_to_the_hall() -> None:
     html = hall.signed_in(hall.staff(HANDLER)).get("/office/work/todo/").content.decode()
     # then the row links to the case and, for the step itself, to the hall's page where it is handled
     assert f'href="/office/work/case/{application.case_number}/"' in html
-    hall_link = f'<a class="wb-sub" href="/office/services/applications/{application.pk}/">到网上办事大厅办件受理页办理</a>'
-    assert hall_link in html
+    hall_page = f"/office/services/applications/{application.pk}/"
+    assert f'<a class="wb-sub" href="{hall_page}">到网上办事大厅办件受理页办理</a>' in html
 
 
 def test_the_workbench_leaves_an_applications_steps_to_the_hall(calls: list[Any]) -> None:
