@@ -357,7 +357,7 @@ def passed_elements(case: Case) -> set[str]:
         return engine.completed_elements(engine.load(case.definition, case.state))
     except (WorkflowException, KeyError, TypeError, ValueError):
         logger.warning("case %s: workflow state unreadable for the diagram", case.number, exc_info=True)
-        return set(WorkItem.objects.filter(case=case, status=WorkItemStatus.COMPLETED).values_list("step", flat=True))
+        return {step for step, _title in returnable_steps(case)}
 
 
 @dataclass(frozen=True)

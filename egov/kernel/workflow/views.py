@@ -108,10 +108,11 @@ def remaining_text(due: date | None, today: date) -> str:
 
 
 def _owner_link(case: Case) -> tuple[str, str]:
-    """(url, place) of the domain page where this case is handled, for a case a domain app owns; else ("", "")."""
+    """(url, place) of the domain page where a case a domain app owns is handled; "" for what is missing."""
     owner = case_owner(case.subject_type)
-    url = owner.url(case) if owner is not None and owner.url is not None else None
-    return (url, owner.place) if url and owner is not None else ("", "")
+    if owner is None:
+        return "", ""
+    return (owner.url(case) or "") if owner.url is not None else "", owner.place
 
 
 def _item_row(item: WorkItem, today: date) -> dict[str, Any]:
@@ -367,10 +368,11 @@ def _render_case(
     timeline = [_timeline_row(entry) for entry in selectors.case_timeline(case)]
     done_steps = sorted(selectors.passed_elements(case))
     years = {today.year} | ({case.watch_due_on.year} if case.watch_due_on else set())
+    owner_url, owner_place = _owner_link(case)
     context = {
         "case": case,
-        "owner_place": owner.place if owner is not None else "",
-        "owner_url": owner.url(case) if owner is not None and owner.url is not None else None,
+        "owner_place": owner_place,
+        "owner_url": owner_url,
         "applicant": case.applicant.real_name_masked if case.applicant and case.applicant.real_name else "",
         "light_label": light_label(case.light),
         "remaining": remaining_text(case.watch_due_on, today) if case.status == CaseStatus.OPEN else "",
