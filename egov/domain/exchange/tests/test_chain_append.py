@@ -92,9 +92,18 @@ def test_a_chain_row_rolled_back_under_a_cached_id_is_recreated() -> None:
     assert chain.verify().ok
 
 
+def test_inside_a_transaction_the_verifier_runs_as_one_pass_and_sees_its_own_entries() -> None:
+    """Worker processes could not see entries this transaction has not committed (nor may a forked child touch
+    this connection), so ``workers`` is ignored inside a transaction."""
+    for _ in range(2):
+        chain.append(_values())
+    result = chain.verify(workers=2)
+    assert result.ok and result.entries == 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_parallel_verifier_reports_what_a_single_pass_reports() -> None:
-    """The threads read through their own connections, so the entries must be committed (PostgreSQL only: a
+    """The worker processes read through their own connections, so the entries must be committed (PostgreSQL only: a
     transactional test on SQLite ends with DELETEs that the append-only triggers refuse)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs committed rows and TRUNCATE at teardown (PostgreSQL)")

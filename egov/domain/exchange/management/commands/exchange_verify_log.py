@@ -15,10 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--chain", action="append", type=int, help="只校验指定链（可重复）")
+        parser.add_argument(
+            "--workers", type=int, default=1, help="并行校验的进程数（各用一个数据库连接；按 CPU 核数设置）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        result = chain.verify(options.get("chain"))
+        result = chain.verify(options.get("chain"), workers=max(1, options["workers"]))
         elapsed = time.perf_counter() - started
         self.stdout.write(f"已校验 {result.chains} 条链、{result.entries} 条日志，用时 {elapsed:.2f} 秒")
         for problem in result.problems:
