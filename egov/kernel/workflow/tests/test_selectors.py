@@ -136,3 +136,29 @@ def test_worklist_page_reuses_the_badge_count_as_total(world: World) -> None:
     assert len(queries) == 3  # queues, every count in one statement, the page itself
     filtered = worklist_page(handler, "todo", filters=WorklistFilters(process_key="other"))
     assert (filtered.total, filtered.rows, filtered.counts["todo"]) == (0, [], 3)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["due", "newest", "oldest"])
+def test_every_page_of_todo_is_the_ordered_list_of_claimed_and_queued_items(world: World, sort: str) -> None:
+    """On PostgreSQL the page is chosen by a UNION ALL of the claimed part and each queue part (selectors.
+    _todo_page_ids); it must give exactly the rows, order and paging of the plain OR condition."""
+    cases = [_start(world, f"办件{n}") for n in range(7)]
+    for case in cases[::2]:
+        work_item_claim(actor=world.handler, item=case.work_items.get())
+    for n, case in enumerate(cases):  # distinct and tied due dates: the id decides ties
+        case.work_items.update(due_on=case.work_items.get().due_on.replace(day=1 + n % 3))
+    order = {"due": ("due_on", "id"), "newest": ("-created_at", "-id"), "oldest": ("created_at", "id")}[sort]
+    expected = list(WorkItem.objects.filter(case__in=cases).order_by(*order).values_list("pk", flat=True))
+    seen = []
+    for page in (1, 2, 3):
+        result = worklist_page(world.handler, "todo", sort=sort, page=page, page_size=3)
+        assert result.total == 7
+        seen += [row.pk for row in result.rows]
+    assert seen == expected
+    red = [cases[1].work_items.get().pk, cases[4].work_items.get().pk]  # one queued, one claimed
+    WorkItem.objects.filter(pk__in=red).update(light=Light.RED)
+    filtered = worklist_page(world.handler, "todo", filters=WorklistFilters(light=Light.RED), sort=sort, page_size=3)
+    assert (filtered.total, [row.pk for row in filtered.rows]) == (2, [pk for pk in expected if pk in red])
+    warned = worklist_page(world.handler, "warned", sort=sort if sort != "oldest" else "", page_size=20)
+    assert sorted(row.pk for row in warned.rows) == sorted(expected)
