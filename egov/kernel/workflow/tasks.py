@@ -24,3 +24,10 @@ def notify_transition(notices: list[dict[str, Any]]) -> int:
     """The messages of one case transition (待办到达, 办结), queued after its commit so that the request
     only enqueues ids; see ``services.transition_notify``."""
     return services.transition_notify(notices=notices)
+
+
+@task()
+def notify_sweep(item_ids: list[int], case_ids: list[int]) -> int:
+    """The warnings of one supervision sweep (a chunk of its yellow and red steps or cases), queued after the
+    sweep's commit; see ``services.sweep_notify``."""
+    return services.sweep_notify(item_ids=item_ids, case_ids=case_ids)

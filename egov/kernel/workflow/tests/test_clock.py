@@ -21,6 +21,7 @@ from egov.kernel.workflow.services import (
     case_suspend,
     supervision_record,
     supervision_sweep,
+    sweep_notify,
     work_item_complete,
 )
 from egov.kernel.workflow.tests.conftest import World
@@ -158,7 +159,9 @@ def test_sweep_turns_lights_and_notifies_once_per_change(
     assert result.cases[Light.YELLOW] == []
     assert set(WorkItem.objects.filter(pk__in=reviews).values_list("light", flat=True)) == {Light.YELLOW}
     assert list(warnings.values_list("subject", flat=True)) == ["黄灯预警：联合审批"]
-    assert SupervisionRecord.objects.filter(case=case, level="yellow").count() == 2
+    records = SupervisionRecord.objects.filter(case=case, level="yellow")
+    assert sorted(records.values_list("work_item_id", flat=True)) == reviews
+    assert set(records.values_list("note", "by")) == {("系统自动预警", None)}
 
     # running again the same day sends nothing new
     with django_capture_on_commit_callbacks(execute=True):
@@ -176,6 +179,21 @@ def test_sweep_turns_lights_and_notifies_once_per_change(
         assert supervision_sweep(today=date(2025, 11, 13)).cases[Light.YELLOW] == [case.pk]
         assert supervision_sweep(today=date(2025, 11, 18)).cases[Light.RED] == [case.pk]
     assert Message.objects.filter(event="workflow.supervision", recipient=world.head, channel="inapp").count() == 2
+
+
+@pytest.mark.django_db
+def test_sweep_notices_are_sent_only_for_steps_and_cases_still_warned_when_the_task_runs(
+    world: World, set_today: Callable[[date], None]
+) -> None:
+    """The sweep queues its notices after its commit; a step handled (or a case extended) before the task
+    worker gets to them is not warned about any more."""
+    case = _in_cosign(world)
+    review = case.work_items.filter(step__startswith="review").order_by("pk").first()
+    assert review is not None and review.light == Light.GREEN
+    assert sweep_notify(item_ids=[review.pk], case_ids=[case.pk]) == 0
+    WorkItem.objects.filter(pk=review.pk).update(light=Light.RED)
+    assert sweep_notify(item_ids=[review.pk], case_ids=[case.pk]) == 1
+    assert Message.objects.filter(event="workflow.item_overdue", related_id=str(review.pk)).exists()
 
 
 @pytest.mark.django_db
