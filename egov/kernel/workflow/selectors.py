@@ -258,8 +258,8 @@ def worklist(
 ) -> tuple[list[Any], int]:
     """One page of a staff member's list and the total it is a page of.
 
-    todo / warned / done give ``WorkItem`` rows (with ``case``, ``org_unit``, ``assignee`` and ``sent_by``
-    loaded); started gives ``Case`` rows (cases this person started).
+    todo / warned / done give ``WorkItem`` rows (with the columns of ``case``, ``org_unit`` and ``assignee``
+    that the lists show, see ``_ITEM_ONLY``); started gives ``Case`` rows (cases this person started).
     """
     queryset, order = _worklist_query(user, kind, filters, sort, page, page_size)
     total = queryset.count()

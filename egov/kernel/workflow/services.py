@@ -1264,15 +1264,11 @@ _SWEEP_BATCH = 5000
 
 def _light_transitions(model: type[Case] | type[WorkItem], base: Q, due: str, today: date) -> dict[str, Q]:
     """Which rows must change light today. Each condition names the lights a row may come *from* (an IN list,
-    not ``light <> x``), so that it is a few ranges of a (light, due date) or (light, warn date) index over open
-    rows: the sweep reads only the rows that change, not every open row (300,000 at 1M cases) each time."""
+    not ``light <> x``), so that a (light, due date) index (work items: ``wf_item_active_light``) can serve it as
+    a few ranges holding only the rows that change."""
     return {
         Light.RED: base & Q(light__in=[Light.GREEN, Light.YELLOW], **{f"{due}__lt": today}),
-        Light.YELLOW: base
-        & (
-            Q(light=Light.GREEN, warn_on__lte=today, **{f"{due}__gte": today})
-            | Q(light=Light.RED, warn_on__lte=today, **{f"{due}__gte": today})
-        ),
+        Light.YELLOW: base & Q(light__in=[Light.GREEN, Light.RED], warn_on__lte=today, **{f"{due}__gte": today}),
         Light.GREEN: base
         & Q(light__in=[Light.YELLOW, Light.RED], **{f"{due}__gte": today})
         & (Q(warn_on__gt=today) | Q(warn_on__isnull=True)),
@@ -1354,7 +1350,8 @@ def _enqueue_sweep_notices(item_ids: list[int], case_ids: list[int]) -> None:
 
 def sweep_notify(*, item_ids: list[int], case_ids: list[int]) -> int:
     """Warn about the sweep's yellow and red steps (their assignees or queue, and the unit's supervisors) and
-    cases (the unit's supervisors); run by the ``notify_sweep`` task. Returns the number of notices."""
+    cases (the unit's supervisors); run by the ``notify_sweep`` task. Returns how many steps and cases were
+    warned about."""
     sent = 0
     queue_cache: dict[tuple[int, str], list[User]] = {}
     supervisor_cache: dict[int, list[User]] = {}
