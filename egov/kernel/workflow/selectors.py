@@ -222,21 +222,23 @@ def _todo_page_ids(
 
 
 def _page(
+    user: User,
+    kind: str,
+    filters: WorklistFilters | None,
     queryset: QuerySet[Any],
     order: tuple[str, ...],
     total: int,
     page: int,
     page_size: int,
-    page_ids: Callable[[int], RawSQL | None] = lambda _offset: None,
 ) -> list[Any]:
-    """One page in one statement. The ids of the page are chosen first in a sub-select that touches only the
-    work item (or case) table and its indexes (``page_ids(offset)`` when it gives one, see
-    :func:`_todo_page_ids`); the joins and the wide rows are read for those ids only, not for every row of a
-    long list before the sort."""
+    """One page of ``user``'s list ``kind`` in one statement. The ids of the page are chosen first in a
+    sub-select that touches only the work item (or case) table and its indexes (:func:`_todo_page_ids` where it
+    applies); the joins and the wide rows are read for those ids only, not for every row of a long list before
+    the sort."""
     offset = (page - 1) * page_size
     if offset >= total:
         return []
-    chosen: RawSQL | QuerySet[Any] | None = page_ids(offset)
+    chosen: RawSQL | QuerySet[Any] | None = _todo_page_ids(user, kind, filters, order, offset, page_size)
     if chosen is None:
         chosen = queryset.order_by(*order).values("pk")[offset : offset + page_size]
     rows: QuerySet[Any] = (
@@ -263,14 +265,7 @@ def worklist(
     """
     queryset, order = _worklist_query(user, kind, filters, sort, page, page_size)
     total = queryset.count()
-    rows = _page(
-        queryset,
-        order,
-        total,
-        page,
-        page_size,
-        lambda offset: _todo_page_ids(user, kind, filters, order, offset, page_size),
-    )
+    rows = _page(user, kind, filters, queryset, order, total, page, page_size)
     return rows, total
 
 
@@ -302,14 +297,7 @@ def worklist_page(
     counts = worklist_counts(user)
     unfiltered = filters is None or filters == WorklistFilters()
     total = counts[kind] if unfiltered else queryset.count()
-    rows = _page(
-        queryset,
-        order,
-        total,
-        page,
-        page_size,
-        lambda offset: _todo_page_ids(user, kind, filters, order, offset, page_size),
-    )
+    rows = _page(user, kind, filters, queryset, order, total, page, page_size)
     return WorklistPage(rows, total, counts, page, page_size)
 
 
