@@ -324,9 +324,7 @@ def verify(chain_ids: list[int] | None = None, *, max_problems: int = 100, worke
     suspect = sorted({chain_id for _count, _seen, problems in done for chain_id, _problem in problems})
     if suspect:  # the exact pass, in seq order, over the chains concerned: its findings are the report
         exact = _verify_rows(_batches(suspect), heads, max_problems)
-        done = [
-            (count, seen, [found for found in problems if found[0] not in suspect]) for count, seen, problems in done
-        ]
+        done = [(count, seen, []) for count, seen, _problems in done]  # every fast-pass finding is in `suspect`
         done.append((0, exact[1], exact[2]))
     # Problems in the order a single pass reports them: by chain, then as found within the chain.
     found = sorted((problem for _count, _seen, problems in done for problem in problems), key=lambda p: p[0])
