@@ -20,3 +20,7 @@ if os.environ.get("BENCH_PAGE_CACHE") == "0":
 elif PAGE_CACHE_MIDDLEWARE not in MIDDLEWARE:
     MIDDLEWARE = list(MIDDLEWARE)
     MIDDLEWARE.insert(MIDDLEWARE.index("egov.web.middleware.ChineseFirstMiddleware") + 1, PAGE_CACHE_MIDDLEWARE)
+if "django_redis" not in CACHES["default"]["BACKEND"]:  # noqa: F405
+    # local memory per worker (no REDIS_URL): room for every page of the bench, so that culling (300 entries by
+    # default) never drops the generation key, which would make every page a miss
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 20000}  # noqa: F405

@@ -3,4 +3,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Anonymous portal pages already rendered are answered before Django's handler (egov.domain.portal.cache).
+from egov.domain.portal.cache import PageCacheApplication  # noqa: E402
+
+application = PageCacheApplication(django_application)

@@ -14,6 +14,18 @@ from egov.web.request_context import RequestInfo, reset_request_info, set_reques
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+def request_id_from(meta: dict[str, str]) -> str:
+    """The request's id: the caller's X-Request-ID when well-formed, else a new one (also used by the page
+    cache's WSGI layer, egov.domain.portal.cache, which answers before any middleware runs)."""
+    incoming = meta.get("HTTP_X_REQUEST_ID", "")
+    return incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+
+
+def chinese_first(meta: dict[str, str]) -> None:
+    """Forget the browser's Accept-Language (see ChineseFirstMiddleware)."""
+    meta.pop("HTTP_ACCEPT_LANGUAGE", None)
+
+
 def client_ip(request: HttpRequest) -> str:
     # Behind the shipped nginx, X-Real-IP is set by the proxy; otherwise REMOTE_ADDR.
     return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR", "")
@@ -26,8 +38,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_from(request.META)
         request.request_id = request_id  # type: ignore[attr-defined]
         token = set_request_info(
             RequestInfo(
@@ -84,5 +95,5 @@ class ChineseFirstMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        chinese_first(request.META)
         return self.get_response(request)

@@ -9,6 +9,7 @@ process that writes, any save or delete of a page, view restriction, site or loc
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -16,6 +17,9 @@ from typing import Any, TypeVar
 from django.http import HttpRequest
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+#: Kept on a request whose generation could not be read, so that the cache is not asked again.
+_UNREACHABLE = -1
 
 #: More distinct keys than this (breadcrumb trails of many columns) start the memo over.
 MAX_ENTRIES = 5000
@@ -24,22 +28,29 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {"generation": None, "items": {}}
 
 
-def request_generation(request: HttpRequest | None) -> int:
-    """The page-cache generation, read from the cache once per request (kept on the request)."""
+def request_generation(request: HttpRequest | None) -> int | None:
+    """The page-cache generation, read from the cache once per request (kept on the request); None when the
+    cache cannot be reached — then nothing is memoised, since no other process could tell this one that a
+    page changed."""
     from egov.domain.portal.cache import current_generation
 
-    if request is None:
-        return current_generation()
     generation = getattr(request, "_portal_generation", None)
     if generation is None:
-        generation = current_generation()
-        request._portal_generation = generation  # type: ignore[attr-defined]
-    return int(generation)
+        try:
+            generation = current_generation()
+        except Exception:  # Redis down: pages are still served, only slower
+            logger.warning("page cache unavailable; portal reads not memoised", exc_info=True)
+            generation = _UNREACHABLE
+        if request is not None:
+            request._portal_generation = generation  # type: ignore[attr-defined]
+    return None if generation == _UNREACHABLE else int(generation)
 
 
 def remember(key: tuple[Any, ...], build: Callable[[], T], *, request: HttpRequest | None = None) -> T:
     """``build()``'s value for ``key`` in the current generation, computed once per process."""
     generation = request_generation(request)
+    if generation is None:
+        return build()
     items = _state["items"]
     if _state["generation"] != generation:
         with _lock:

@@ -34,7 +34,9 @@ def _with_page_cache() -> Iterator[None]:
         from django.core.cache import caches as all_caches
 
         all_caches["default"].clear()
+        page_cache.local_pages.clear()
         yield
+        page_cache.local_pages.clear()
 
 
 @pytest.fixture
@@ -180,3 +182,156 @@ def test_publishing_refreshes_the_proxy_copies(site: dict[str, Any], django_capt
     assert article.get_url() in paths
     assert site["url"] in paths  # its column
     assert site["home"].get_url() in paths  # and the home page
+
+
+# --- the WSGI layer (config.wsgi wraps Django in PageCacheApplication) ----------------------------------
+
+
+@pytest.fixture
+def wsgi(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Calls the project's WSGI application as gunicorn does; yields a function returning (status, headers,
+    body), and counts the requests that entered Django's handler."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from config.wsgi import application
+
+    entered: list[int] = []
+
+    def count(**kwargs: Any) -> None:
+        entered.append(1)
+
+    # As Django's test client does: the test's transaction must outlive the request.
+    request_finished.disconnect(close_old_connections)
+    request_started.connect(count, dispatch_uid="test_page_cache_wsgi")
+
+    def call(path: str, method: str = "GET", **extra: str) -> tuple[str, dict[str, str], bytes]:
+        environ = RequestFactory().generic(method, path, **extra).environ
+        seen: dict[str, Any] = {}
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+            seen["status"], seen["headers"] = status, headers
+
+        result = application(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            getattr(result, "close", lambda: None)()
+        names = [name.lower() for name, _value in seen["headers"]]
+        assert len(names) == len(set(names)), f"a header sent twice: {names}"
+        return seen["status"], dict(seen["headers"]), body
+
+    call.entered = entered  # type: ignore[attr-defined]
+    try:
+        yield call
+    finally:
+        request_started.disconnect(dispatch_uid="test_page_cache_wsgi")
+        request_finished.connect(close_old_connections)
+
+
+def test_the_wsgi_layer_answers_a_stored_page_without_entering_django(site: dict[str, Any], wsgi: Any) -> None:
+    status, miss_headers, miss = wsgi(site["url"])
+    assert status == "200 OK" and miss_headers["X-Page-Cache"] == "MISS"
+    assert page_cache.STORE_HEADER not in miss_headers  # the mark between middleware and WSGI layer stays inside
+    assert wsgi.entered == [1]
+
+    status, headers, body = wsgi(site["url"], HTTP_X_REQUEST_ID="trace-42")
+    assert status == "200 OK" and headers["X-Page-Cache"] == "HIT"
+    assert wsgi.entered == [1], "a hit must not enter Django's handler"
+    assert body == miss and headers["Content-Length"] == str(len(miss))
+    # what the outer middleware added on the way out is replayed; what belongs to one request is not
+    replayed = ("Content-Type", "Content-Security-Policy", "X-Content-Type-Options", "Cache-Control", "X-Accel-Expires")
+    for name in replayed:
+        assert headers[name] == miss_headers[name], name
+    assert headers["X-Request-ID"] == "trace-42" and miss_headers["X-Request-ID"] != "trace-42"
+    assert "Set-Cookie" not in headers
+
+    status, headers, body = wsgi(site["url"], method="HEAD")
+    assert (status, headers["X-Page-Cache"], body) == ("200 OK", "HIT", b"")
+
+
+def test_the_wsgi_layer_serves_each_language_and_display_mode_its_own_page(site: dict[str, Any], wsgi: Any) -> None:
+    wsgi(site["url"])
+    # a browser asking for English still gets the Chinese page (ChineseFirstMiddleware), from the cache
+    assert wsgi(site["url"], HTTP_ACCEPT_LANGUAGE="en")[1]["X-Page-Cache"] == "HIT"
+    _status, headers, english = wsgi(site["url"], HTTP_COOKIE=f"{settings.LANGUAGE_COOKIE_NAME}=en")
+    assert headers["X-Page-Cache"] == "MISS" and b'lang="en"' in english
+    assert wsgi(site["url"], HTTP_COOKIE="egov_elder=1")[1]["X-Page-Cache"] == "MISS"
+    assert wsgi.entered == [1, 1, 1]
+
+
+def test_the_wsgi_layer_leaves_signed_in_visitors_and_other_requests_to_django(site: dict[str, Any], wsgi: Any) -> None:
+    wsgi(site["url"])
+    _status, headers, _body = wsgi(site["url"], HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc")
+    assert "X-Page-Cache" not in headers
+    assert wsgi(site["url"], method="POST")[1].get("X-Page-Cache") is None
+    assert "X-Page-Cache" not in wsgi(site["url"] + "?utm=x")[1]
+    assert wsgi("/healthz")[0].startswith("200")
+    assert len(wsgi.entered) == 5
+
+
+def test_publishing_makes_the_wsgi_layer_render_again(
+    site: dict[str, Any], wsgi: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    wsgi(site["url"])
+    assert wsgi(site["url"])[1]["X-Page-Cache"] == "HIT"
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(site["news"], title="刚刚发布的动态")
+    _status, headers, body = wsgi(site["url"])
+    assert headers["X-Page-Cache"] == "MISS" and "刚刚发布的动态" in body.decode()
+    assert wsgi(site["url"])[1]["X-Page-Cache"] == "HIT"
+
+
+def test_a_cache_that_is_down_only_costs_the_wsgi_layer_its_shortcut(
+    site: dict[str, Any], wsgi: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Down:
+        def get(self, *args: Any, **kwargs: Any) -> Any:
+            raise ConnectionError("redis down")
+
+        set = add = incr = get
+
+    monkeypatch.setattr(page_cache, "page_cache", lambda: Down())
+    status, headers, body = wsgi(site["url"])
+    assert status == "200 OK" and "第一条动态" in body.decode()
+    assert "X-Page-Cache" not in headers
+
+
+def test_pages_served_lately_are_answered_without_a_round_trip(
+    site: dict[str, Any], wsgi: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wsgi(site["url"])  # rendered, stored in the shared cache and here
+    shared = page_cache.page_cache()
+    reads: list[Any] = []
+    monkeypatch.setattr(shared, "get_many", lambda keys, **kw: reads.append(keys) or {})
+    assert wsgi(site["url"])[1]["X-Page-Cache"] == "HIT"
+    assert reads == [], "a fresh generation and a local copy need no shared-cache read"
+
+
+def test_another_process_publishing_reaches_this_one_within_the_local_seconds(site: dict[str, Any], wsgi: Any) -> None:
+    wsgi(site["url"])
+    assert wsgi(site["url"])[1]["X-Page-Cache"] == "HIT"
+    # another process publishes: the shared generation moves, this process's note of it does not
+    shared = page_cache.page_cache()
+    shared.incr(page_cache.GENERATION_KEY)
+    assert wsgi(site["url"])[1]["X-Page-Cache"] == "HIT"  # within PAGE_CACHE_LOCAL_SECONDS
+    page_cache.local_pages.read_at -= 1.0  # the second has passed
+    assert wsgi(site["url"])[1]["X-Page-Cache"] == "MISS"
+    with override_settings(PAGE_CACHE_LOCAL_SECONDS=0):  # the local copy turned off: every hit asks
+        shared.incr(page_cache.GENERATION_KEY)
+        assert wsgi(site["url"])[1]["X-Page-Cache"] == "MISS"
+
+
+def test_the_local_copy_keeps_within_its_bytes_dropping_the_least_recently_served() -> None:
+    local = page_cache.LocalPages()
+    with override_settings(PAGE_CACHE_LOCAL_BYTES=800):
+        for name in "abc":
+            local.put(name, (7, b"x" * 100, [], False, True))
+        assert local.get("a", 7) is not None  # a served again: b is now the oldest
+        for name in "defghij":
+            local.put(name, (7, b"x" * 100, [], False, True))
+        assert local.size <= 800
+        assert local.get("a", 7) is not None and local.get("b", 7) is None
+        assert local.get("a", 8) is None  # another generation is a miss
+        local.put("big", (7, b"x" * 101, [], False, True))  # more than an eighth of the room: not kept
+        assert local.get("big", 7) is None
