@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from egov.kernel.errors import Rejected
 from egov.kernel.search import text
-from egov.kernel.search.backends import current_backend, density_score
+from egov.kernel.search.backends import FTS_TABLE, current_backend, density_score
 from egov.kernel.search.models import SearchDocument
 from egov.kernel.search.suggest import suggest
 
@@ -116,19 +116,29 @@ def search(
     by_relevance = sort == "relevance" and bool(groups)
     offset = (page - 1) * page_size
     # Very common words match most of the index; ranking and counting every match costs seconds on PostgreSQL
-    # (a public, unauthenticated page). When the planner expects that many matches, only the newest
-    # ``max_candidates`` (or as many as the page needs) are taken, walking the newest-first index; the walk
-    # reads about cap × documents / matches rows, so it pays only above √(cap × documents) matches — below
-    # that every match is ranked and counted exactly, as before.
+    # and most of a second on SQLite (a public, unauthenticated page). On PostgreSQL, when the planner expects
+    # that many matches, only the newest ``max_candidates`` (or as many as the page needs) are taken, walking
+    # the newest-first index; the walk reads about cap × documents / matches rows, so it pays only above
+    # √(cap × documents) matches — below that every match is ranked and counted exactly, as before. On SQLite
+    # the cap applies as soon as the words match more than it, taking the matches last added to the index.
     matches = f"SELECT d.id FROM {SearchDocument._meta.db_table} d {join} WHERE {where}"  # noqa: S608 — values are bound
     match_params = list(params)
     cap, expected = 0, 0
     if groups and backend.max_candidates:
         wanted = max(backend.max_candidates, offset + page_size)
-        expected = _estimated_rows(matches, match_params)
-        # (the document count is only read for queries that could reach the cap: most never do)
-        if expected > wanted and expected > math.sqrt(wanted * _documents()):
+        if backend.vendor == "postgresql":
+            expected = _estimated_rows(matches, match_params)
+            # (the document count is only read for queries that could reach the cap: most never do)
+            if expected > wanted and expected > math.sqrt(wanted * _documents()):
+                cap = wanted
+        elif _fts_matches(match.where_params, limit=wanted + 1) > wanted:
+            # SQLite: the words alone (FTS5 stops counting at the limit, ~1 ms) decide; below the cap every match
+            # is ranked exactly. The total of a capped query is the exact count of the words' matches, scaled by
+            # the share of documents the filters keep (an estimate, as the planner's is on PostgreSQL).
             cap = wanted
+            expected = _fts_matches(match.where_params)
+            if filtered.query.where:
+                expected = round(expected * filtered.count() / max(SearchDocument.objects.count(), 1))
     # SQLite re-orders the best ``shortlist`` matches (see SQLiteBackend); the page is cut from them here.
     shortlisted = by_relevance and offset < backend.shortlist
     limit, skip = (backend.shortlist, 0) if shortlisted else (page_size, offset)
@@ -139,7 +149,7 @@ def search(
             SELECT d.id, d.object_type, d.site, d.year, {backend.validity_sql} AS validity, d.published,
                    {rank if by_relevance else "0"} AS score
             FROM {SearchDocument._meta.db_table} d {join} WHERE {where}
-            {"ORDER BY d.published DESC NULLS LAST, d.id DESC LIMIT %s" if cap else ""}
+            {f"ORDER BY {backend.cap_order} LIMIT %s" if cap else ""}
         )
         SELECT 0, object_type, site, year, validity, COUNT(*), 0 FROM m GROUP BY object_type, site, year, validity
         UNION ALL
@@ -172,6 +182,14 @@ def search(
         suggestion=suggestion,
         estimated=estimated,
     )
+
+
+def _fts_matches(where_params: list[Any], *, limit: int | None = None) -> int:
+    """How many documents the FTS5 expression matches, counting at most ``limit`` (SQLite)."""
+    sql = f"SELECT COUNT(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*where_params, limit or -1])  # a negative LIMIT is none
+        return int(cursor.fetchone()[0])
 
 
 def _documents() -> int:

@@ -9,7 +9,7 @@ from django.db import connection
 
 from egov.kernel.errors import Rejected
 from egov.kernel.search import text
-from egov.kernel.search.backends import PostgreSQLBackend
+from egov.kernel.search.backends import PostgreSQLBackend, SQLiteBackend
 from egov.kernel.search.models import SearchDocument
 from egov.kernel.search.selectors import search
 from egov.kernel.search.services import index_object, remove_object
@@ -213,6 +213,36 @@ def test_a_bulk_delete_outside_the_service_also_leaves_the_full_text_index() -> 
     # then
     assert search("扎赉特旗").total == 0
     assert search("通知").total == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite 的候选上限按加入索引的先后取")
+def test_on_sqlite_very_common_words_rank_only_the_matches_last_indexed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given 40 documents that mention 政务服务 (indexed one after the other) and 10 that do not, of two sites
+    for n in range(40):
+        indexed(object_id=n, title=f"政务服务动态第{n}期", site="xam" if n % 2 else "kyqq")
+    for n in range(40, 50):
+        indexed(object_id=n, title="农牧业生产情况")
+    # and an engine that ranks at most 5 matches
+    monkeypatch.setattr(SQLiteBackend, "max_candidates", 5)
+
+    # when the common word is searched by relevance
+    results = search("政务服务", page_size=5)
+
+    # then only the 5 matches indexed last are ranked; the total is the exact count of the word's matches, marked
+    # as an estimate because the facet counts describe the five only
+    assert sorted(int(h.id) for h in results.hits) == [35, 36, 37, 38, 39]
+    assert (results.total, results.estimated) == (40, True)
+    assert sum(results.facet_counts["site"].values()) == 5
+    # a later page widens the window instead of coming back empty
+    assert len(search("政务服务", page=3, page_size=5).hits) == 5
+    # with a filter the window is taken among the filtered matches, and the total scaled by the filter's share
+    one_site = search("政务服务", site="xam", page_size=5)
+    assert sorted(int(h.id) for h in one_site.hits) == [31, 33, 35, 37, 39]
+    # (xam holds 30 of the 50 documents: 20 of the matches and the 10 others)
+    assert one_site.estimated and one_site.total == round(40 * 30 / 50)
+    # words with fewer matches than the cap are ranked and counted exactly
+    rare = search("农牧业")
+    assert (rare.total, rare.estimated) == (10, False)
 
 
 @pytest.mark.postgres_only
