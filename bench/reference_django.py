@@ -3,11 +3,12 @@ served by gunicorn with 2 workers, measured with wrk at 16 connections (issue 5 
 its targets were set on, and ~55,000 req/s for nginx serving a static 30 KB page; this script measures both here,
 so figures from machines of different speed can be compared).
 
-    .venv/bin/python bench/reference_django.py [--duration 10]
+    .venv/bin/python bench/reference_django.py [--duration 10] [--middleware none|default]
 
 Needs wrk and nginx (`make bench-tools`). Everything lives in a temporary directory: a one-file Django project
-(no middleware, SQLite with one 100-row table, the template), gunicorn 2 sync workers on 127.0.0.1:18401 and
-nginx on 127.0.0.1:18402. Prints req/s, p99 and the peak RSS of the gunicorn workers.
+(no middleware, or with ``--middleware default`` the list startproject writes; SQLite with one 100-row table;
+the template), gunicorn 2 sync workers on 127.0.0.1:18401 and nginx on 127.0.0.1:18402. Prints req/s, p99
+and the peak RSS of the gunicorn workers.
 """
 
 from __future__ import annotations
@@ -37,11 +38,15 @@ from django.template import engines
 from django.urls import path
 
 HERE = Path(__file__).resolve().parent
+MIDDLEWARE = {middleware}
 settings.configure(
     DEBUG=False,
     ALLOWED_HOSTS=["127.0.0.1"],
     ROOT_URLCONF=__name__,
-    MIDDLEWARE=[],
+    MIDDLEWARE=MIDDLEWARE,
+    INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
+                    "django.contrib.messages"],
+    SECRET_KEY="reference-only",
     DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HERE / "db.sqlite3")}},
     TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [str(HERE)]}],
 )
@@ -66,6 +71,18 @@ application = get_wsgi_application()
 """
 
 
+#: What `django-admin startproject` puts in MIDDLEWARE.
+DEFAULT_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+
 def wrk(url: str, duration: int) -> tuple[float, str]:
     out = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=True
@@ -88,9 +105,13 @@ def wait_for(url: str) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument(
+        "--middleware", choices=["none", "default"], default="none", help="none, or startproject's default list"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="egov-bench-reference-"))
-    (tmp / "refapp.py").write_text(APP)
+    middleware = DEFAULT_MIDDLEWARE if args.middleware == "default" else []
+    (tmp / "refapp.py").write_text(APP.replace("{middleware}", repr(middleware)))
     row = "<tr><td>{{ id }}</td><td>事项名称与办理说明 {{ forloop.counter }}</td><td>兴安盟政务服务中心</td></tr>\n"
     loop = "{% for id, title in items %}" + row + "{% endfor %}"
     filler = "<p>" + "兴安盟一体化电子政务平台参考页面。" * 20 + "</p>\n"
@@ -140,7 +161,7 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     load = Path("/proc/loadavg").read_text().split()[:3]
     print(f"page {len(html) / 1024:.1f} KB; {args.duration} s per run, 16 connections, wrk -t2; load {' '.join(load)}")
-    print(f"bare Django view, 2 queries, gunicorn 2 workers  {django_rps:>10.0f} req/s   p99 {django_p99}")
+    print(f"bare Django view, 2 queries, middleware {args.middleware:<8} {django_rps:>10.0f} req/s   p99 {django_p99}")
     print(f"nginx static file, same HTML                      {nginx_rps:>10.0f} req/s   p99 {nginx_p99}")
     print(
         "issue 5's reference machine: ~400 and ~55,000 req/s; "
