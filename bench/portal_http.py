@@ -129,8 +129,6 @@ def start_gunicorn(port: int, *, page_cache: bool) -> subprocess.Popen[bytes]:
         str(ROOT / "docs/deploy/gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
-        "--access-logfile",
-        "/dev/null",
         "config.wsgi",
     ]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -19,5 +19,7 @@ max_requests = 20000
 max_requests_jitter = 2000
 timeout = 30
 graceful_timeout = 20
-accesslog = "-"
+# nginx writes the access log (it also sees the requests it answers from its own cache, which never reach
+# gunicorn); a second log line per request here cost ~10 % of a page-cache hit's CPU. Errors still go to stderr.
+accesslog = None
 forwarded_allow_ips = "127.0.0.1"
