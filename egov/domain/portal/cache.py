@@ -15,6 +15,9 @@ Settings (read with defaults, so the middleware works without any):
     PAGE_CACHE_QUERY_PARAMS   query parameters that may vary a cached page (default ``("page",)``)
     PAGE_CACHE_PROXY_REFRESH  nginx base URLs to re-fetch a published page through (default none), e.g.
                               ``["http://127.0.0.1"]`` for the shipped docs/deploy/nginx.conf on the same host
+    PAGE_CACHE_LOCAL_SECONDS  how long a process trusts the generation it read, answering pages it holds
+                              without a round trip (default 1; 0 turns the local copy off) — see LocalPages
+    PAGE_CACHE_LOCAL_BYTES    room for the local copy per process (default 32 MiB)
 
 Install by adding ``"egov.domain.portal.cache.AnonymousPageCacheMiddleware"`` to MIDDLEWARE right after
 ``egov.web.middleware.ChineseFirstMiddleware`` (before sessions, so a hit costs no session or user work), and
@@ -239,7 +242,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key, generation, stored = looked_up
         if stored is not None:
-            return self._replay(request, *stored[1:])
+            return self._replay(request, *stored[1:4])
         response = self.get_response(request)
         if not _storable(request, response):
             return response
@@ -261,7 +264,7 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def _replay(
-        self, request: HttpRequest, content: bytes, headers: list[tuple[str, str]], has_csrf: bool, final: bool
+        self, request: HttpRequest, content: bytes, headers: list[tuple[str, str]], has_csrf: bool
     ) -> HttpResponse:
         if has_csrf:
             self.csrf.process_request(request)
