@@ -201,7 +201,9 @@ def wsgi(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     def count(**kwargs: Any) -> None:
         entered.append(1)
 
-    # As Django's test client does: the test's transaction must outlive the request.
+    # As Django's test client does: the test's transaction must outlive the request (on PostgreSQL
+    # close_old_connections would close the connection the test runs in, at the start and at the end).
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     request_started.connect(count, dispatch_uid="test_page_cache_wsgi")
 
@@ -226,6 +228,7 @@ def wsgi(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield call
     finally:
         request_started.disconnect(dispatch_uid="test_page_cache_wsgi")
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
