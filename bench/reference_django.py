@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -27,7 +28,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 APP = """
-import sqlite3
 from pathlib import Path
 
 import django
@@ -119,7 +119,7 @@ def main() -> None:
     while len(body.encode()) < 30 * 1024 - 2000:
         body += filler
     (tmp / "page.html").write_text(body + "</body></html>\n")
-    with __import__("sqlite3").connect(tmp / "db.sqlite3") as db:
+    with sqlite3.connect(tmp / "db.sqlite3") as db:
         db.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, title TEXT)")
         db.executemany("INSERT INTO item VALUES (?, ?)", [(i, f"事项 {i}") for i in range(100)])
     gunicorn = subprocess.Popen(
