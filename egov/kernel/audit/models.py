@@ -65,6 +65,7 @@ class AuditEntry(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
+        db_index=False,  # audit_entry_actor_created leads with it
     )
     actor_username = models.CharField(_("操作人账号"), max_length=150, blank=True)
     actor_display = models.CharField(_("操作人名称"), max_length=150, blank=True)
@@ -92,7 +93,7 @@ class AuditEntry(models.Model):
     # Set when the entry was first stored as an AuditPending row (the chain head was busy) and linked later by
     # ``chain_pending``: the pending row may be deleted only once its entry exists (triggers, migration 0003).
     # Not hashed: it records how the entry reached the chain, not what happened.
-    pending_id = models.BigIntegerField(_("待入链序号"), null=True, blank=True, db_index=True, editable=False)
+    pending_id = models.BigIntegerField(_("待入链序号"), null=True, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -106,6 +107,10 @@ class AuditEntry(models.Model):
             models.Index(fields=["actor", "created_at"], name="audit_entry_actor_created"),
             models.Index(fields=["action", "created_at"], name="audit_entry_action_created"),
             models.Index(fields=["target_type", "target_id"], name="audit_entry_target"),
+            # Only the few entries that went through AuditPending carry one (the common insert skips this index).
+            models.Index(
+                fields=["pending_id"], name="audit_entry_pending", condition=models.Q(pending_id__isnull=False)
+            ),
         )
 
     def __str__(self) -> str:

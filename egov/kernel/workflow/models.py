@@ -85,8 +85,14 @@ class Case(models.Model):
         ProcessDefinition, verbose_name=_("流程定义"), on_delete=models.PROTECT, related_name="cases"
     )
     process_key = models.CharField(_("流程标识"), max_length=100, editable=False)
+    # Foreign keys whose column leads a composite index (Meta.indexes) get no single-column index of their own:
+    # each index costs every insert and every non-HOT update of these hot tables (bench/workflow_throughput.py).
     org_unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name=_("主办机构"), on_delete=models.PROTECT, related_name="workflow_cases"
+        "orgs.OrgUnit",
+        verbose_name=_("主办机构"),
+        on_delete=models.PROTECT,
+        related_name="workflow_cases",
+        db_index=False,
     )
     title = models.CharField(_("标题"), max_length=300)
     applicant = models.ForeignKey(
@@ -96,6 +102,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="workflow_applications",
+        db_index=False,
     )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -104,6 +111,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="workflow_cases_started",
+        db_index=False,
     )
     subject_type = models.CharField(_("对象类型"), max_length=60, blank=True, help_text=_("如 services.application"))
     subject_id = models.CharField(_("对象标识"), max_length=64, blank=True)
@@ -164,7 +172,9 @@ ACTIVE_ITEM_STATUSES = (WorkItemStatus.OPEN, WorkItemStatus.CLAIMED)
 class WorkItem(models.Model):
     """A 待办: one user task of a case, assigned to a person or waiting in a queue (org unit + role)."""
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="work_items")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="work_items", db_index=False
+    )  # wf_item_case leads with it
     process_key = models.CharField(_("流程标识"), max_length=100, editable=False)
     task_id = models.UUIDField(_("流程任务标识"))
     step = models.CharField(_("环节代码"), max_length=100, help_text=_("BPMN 任务 id"))
@@ -183,6 +193,7 @@ class WorkItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="workflow_items",
+        db_index=False,
     )
     queue_org_unit = models.ForeignKey(
         "orgs.OrgUnit", verbose_name=_("队列机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -207,6 +218,7 @@ class WorkItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # history only: never filtered on (people are deactivated, not deleted)
     )
     delegated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -215,6 +227,7 @@ class WorkItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # history only: never filtered on (people are deactivated, not deleted)
     )
     created_at = models.DateTimeField(_("到达时间"), default=timezone.now)
     opened_at = models.DateTimeField(_("首次打开时间"), null=True, blank=True)
@@ -225,6 +238,7 @@ class WorkItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="workflow_items_done",
+        db_index=False,
     )
     completed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     limit = models.PositiveIntegerField(_("环节时限"), null=True, blank=True)
