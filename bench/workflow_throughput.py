@@ -112,10 +112,12 @@ def _worker(count: int, people: tuple[Any, Any, Any], barrier: Any, results: Any
 
 def _drain(enabled: bool) -> tuple[int, float, float]:
     """Run the queued notification tasks with the database backend's worker; (tasks, CPU s, wall s)."""
-    from django.conf import settings
     from django.core.management import call_command
+    from django_tasks_db.backend import DatabaseBackend
 
-    if not enabled or "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+    from egov.kernel.workflow.tasks import notify_transition
+
+    if not enabled or not isinstance(notify_transition.get_backend(), DatabaseBackend):
         return 0, 0.0, 0.0
     from django_tasks_db.models import DBTaskResult
 

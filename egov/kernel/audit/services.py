@@ -19,6 +19,7 @@ from egov.kernel.access.policy import Actor, require
 from egov.kernel.audit.chain import CHAINED_FIELDS, GENESIS_HASH, entry_hash, plain_json
 from egov.kernel.audit.models import AuditChainHead, AuditEntry, AuditPending, AuditResult
 from egov.kernel.audit.selectors import AuditFilters, entries_visible_to, filter_entries
+from egov.kernel.compiled import insert
 from egov.kernel.errors import Rejected
 from egov.kernel.identifiers import mask_mobile, mask_name, mask_resident_id
 from egov.web.request_context import current_request_info
@@ -251,7 +252,7 @@ def _append(values: dict[str, Any]) -> AuditEntry:
     values["id"] = head.last_id + 1
     values["prev_hash"] = head.last_hash
     entry = AuditEntry(**values, entry_hash=entry_hash(values))
-    entry.save()
+    insert([entry])  # every audited write passes here: the INSERT's SQL is built once (egov.kernel.compiled)
     head.last_id, head.last_hash = entry.id, entry.entry_hash
     _move_head(head)
     return entry

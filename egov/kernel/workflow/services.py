@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from egov.kernel.access.policy import AccessDenied, has_perm, require
 from egov.kernel.accounts.models import User, UserKind
 from egov.kernel.audit.services import audit_record
+from egov.kernel.compiled import CompiledQuery, insert, update
 from egov.kernel.errors import Conflict, NotFound, Rejected
 from egov.kernel.orgs.models import OrgUnit
 from egov.kernel.workflow import clock, engine
@@ -108,13 +109,17 @@ def definition_publish_file(path: Path | str, *, number_prefix: str = "XA") -> l
 _DEFINITION_TEXT = ("bpmn_xml", "dmn_xml")
 
 
+#: Compiled once (``egov.kernel.compiled``): the newest published version of a process, without the texts.
+_LATEST_DEFINITION = CompiledQuery(
+    lambda key: (
+        ProcessDefinition.objects.filter(key=key, is_published=True).defer(*_DEFINITION_TEXT).order_by("-version")[:1]
+    ),
+    str,
+)
+
+
 def _latest_definition(process_key: str) -> ProcessDefinition:
-    definition = (
-        ProcessDefinition.objects.filter(key=process_key, is_published=True)
-        .defer(*_DEFINITION_TEXT)
-        .order_by("-version")
-        .first()
-    )
+    definition = _LATEST_DEFINITION.first(process_key)
     if definition is None:
         raise NotFound("process_not_found", _("流程“%(key)s”尚未发布") % {"key": process_key})
     return definition
@@ -173,7 +178,16 @@ class _Target:
 def _queue_units(queues: Iterable[str]) -> dict[str, OrgUnit]:
     """The units named by ``unit:<org code>:<role>`` queues, read in one query (会签 steps name several)."""
     codes = {parts[1] for parts in (queue.split(":") for queue in queues) if parts[0] == "unit" and len(parts) == 3}
-    return {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)} if codes else {}
+    if not codes:
+        return {}
+    query = _UNITS_BY_CODES.get(len(codes))
+    if query is None:  # one compiled query per number of codes (a process names a few units at most)
+        query = CompiledQuery(lambda *given: OrgUnit.objects.filter(code__in=given), *(str,) * len(codes))
+        _UNITS_BY_CODES[len(codes)] = query
+    return {unit.code: unit for unit in query.fetch(*sorted(codes))}
+
+
+_UNITS_BY_CODES: dict[int, CompiledQuery[OrgUnit]] = {}
 
 
 def _resolve_queue(case: Case, queue: str, units: dict[str, OrgUnit] | None = None) -> _Target:
@@ -254,11 +268,28 @@ def _assigned_notice(item: WorkItem) -> dict[str, Any]:
 
 
 def _notify_transition(notices: list[dict[str, Any]]) -> None:
-    """After the commit, queue ONE task for the messages of a transition (ids and captured wording only):
-    rendering templates, resolving queues and storing messages is the task worker's job, not the request's
-    (the immediate task backend of the tests runs it at once)."""
-    if notices:
+    """Queue ONE task for the messages of a transition (ids and captured wording only): rendering templates,
+    resolving queues and storing messages is the task worker's job, not the request's.
+
+    With the database task backend the task row is written in the transition's own transaction (an outbox: it
+    commits or rolls back with the transition, so a crash right after the commit loses no message, and no extra
+    commit is paid per transition). Any other backend would run or send the task at once, so it is queued after
+    the commit (the immediate backend of the tests runs it then)."""
+    if not notices:
+        return
+    if _tasks_in_this_database():
+        _enqueue_notices(notices)
+    else:
         transaction.on_commit(partial(_enqueue_notices, notices))
+
+
+def _tasks_in_this_database() -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+
+    from egov.kernel.workflow.tasks import notify_transition
+
+    # The platform has one database (no routers): the backend's table is in the transition's database.
+    return isinstance(notify_transition.get_backend(), DatabaseBackend)
 
 
 def _enqueue_notices(notices: list[dict[str, Any]]) -> None:
@@ -342,20 +373,42 @@ def _number_case(case: Case, prefix: str, year: int) -> None:
         cursor.execute(_SET_NUMBER_SQL, [case.number, case.pk])
 
 
+#: The hot reads of every transition, compiled once (``egov.kernel.compiled``): the case with its unit and
+#: definition (without the BPMN text), and a work item with the case's other open items, all row-locked.
+_LOCK_CASE = CompiledQuery(
+    lambda pk: (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("org_unit", "definition")
+        .defer(*(f"definition__{name}" for name in _DEFINITION_TEXT))
+        .filter(pk=pk)
+    ),
+    int,
+)
+# The people (assignee, completed_by) are read lazily: only the error messages of a refusal name them.
+_LOCK_ITEM_WITH_SIBLINGS = CompiledQuery(
+    lambda pk, case_pk: (
+        WorkItem.objects.select_for_update(of=("self",))
+        .filter(Q(pk=pk) | Q(case_id=case_pk, status__in=ACTIVE_ITEM_STATUSES))
+        .select_related("org_unit", "queue_org_unit")
+    ),
+    int,
+    int,
+)
+
+
 def _lock_case(case: Case) -> Case:
-    try:
-        return (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("org_unit", "definition")
-            .defer(*(f"definition__{name}" for name in _DEFINITION_TEXT))
-            .get(pk=case.pk)
-        )
-    except Case.DoesNotExist as exc:
-        raise NotFound("case_not_found", _("办件不存在")) from exc
+    return _lock_case_pk(case.pk)
+
+
+def _lock_case_pk(pk: int) -> Case:
+    locked = _LOCK_CASE.first(pk)
+    if locked is None:
+        raise NotFound("case_not_found", _("办件不存在"))
+    return locked
 
 
 def _lock_item(item: WorkItem) -> tuple[Case, WorkItem]:
-    case = _lock_case(item.case)
+    case = _lock_case_pk(item.case_id)
     locked = (
         WorkItem.objects.select_for_update(of=("self",))
         .select_related("org_unit", "queue_org_unit", "assignee", "completed_by")
@@ -367,13 +420,8 @@ def _lock_item(item: WorkItem) -> tuple[Case, WorkItem]:
 
 def _lock_item_with_siblings(item: WorkItem) -> tuple[Case, WorkItem, list[WorkItem]]:
     """``_lock_item`` plus the case's other open items in the same statement (completing a step needs both)."""
-    case = _lock_case(item.case)
-    # The people (assignee, completed_by) are read lazily: only the error messages of a refusal name them.
-    rows = list(
-        WorkItem.objects.select_for_update(of=("self",))
-        .filter(Q(pk=item.pk) | Q(case=case, status__in=ACTIVE_ITEM_STATUSES))
-        .select_related("org_unit", "queue_org_unit")
-    )
+    case = _lock_case_pk(item.case_id)
+    rows = _LOCK_ITEM_WITH_SIBLINGS.fetch(item.pk, case.pk)
     locked = next((row for row in rows if row.pk == item.pk), None)
     if locked is None:
         raise WorkItem.DoesNotExist("WorkItem matching query does not exist.")
@@ -499,7 +547,7 @@ def _sync_items(
         queue = _resolve_queue(case, step.queue, units)
         target = _Target(queue.org_unit, "", person) if person is not None else queue
         created.append(_new_item(case, step, target, today=today, previous=previous, sent_by=actor))
-    WorkItem.objects.bulk_create(created)
+    insert(created)
     titles = [item.title for item in active if item.task_id in ready] + [item.title for item in created]
     case.current_steps = "、".join(titles)[:300]
     return created
@@ -533,7 +581,7 @@ def _save_workflow(case: Case, workflow: Any, *, actor: User | None) -> bool:
         case.completed_at = timezone.now()
         case.current_steps = ""
         ClockEvent.objects.create(case=case, kind=ClockKind.STOP, on=_today(), actor=actor, reason="办结")
-    case.save(update_fields=["state", "data", "lock_version", "status", "completed_at", "current_steps", "updated_at"])
+    update(case, ["state", "data", "lock_version", "status", "completed_at", "current_steps", "updated_at"])
     if finished:
         _cases_changed([case.pk])
     return finished
@@ -629,13 +677,16 @@ def case_start(
     # A provisional unique number: the real one is taken just before the audit entry, so the sequence row is
     # locked only for the last statements and the commit (still gapless: it rolls back with the case).
     case.number = f"~{uuid.uuid4().hex[:31]}"  # max_length 32
-    case.save()
-    ClockEvent.objects.create(case=case, kind=ClockKind.START, on=started_on, actor=actor, due_on_after=case.due_on)
+    insert([case])
+    insert([ClockEvent(case=case, kind=ClockKind.START, on=started_on, actor=actor, due_on_after=case.due_on)])
     created = _sync_items(case, workflow, actor=None, previous=None, today=today, ready_steps=steps, active=[])
     finished = engine.is_completed(workflow)
     if finished:
         _save_workflow(case, workflow, actor=actor)
     _number_case(case, definition.number_prefix, today.year)
+    # Queued after the real number (the messages name it) and before the audit entry: the chain head is held
+    # from the audit to the commit, so the task row (written here with the database backend) stays outside it.
+    _notify_transition([_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else []))
     audit_record(
         actor=actor,
         action="workflow.case_start",
@@ -644,7 +695,6 @@ def case_start(
         org_unit=org_unit,
         detail={"process": definition.key, "version": definition.version},
     )
-    _notify_transition([_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else []))
     return case
 
 
@@ -756,9 +806,10 @@ def work_item_complete(
     item.opened_at = item.opened_at or now
     item.version += 1
     changed = ["status", "outcome", "opinion", "assignee", "completed_by", "completed_at", "opened_at", "version"]
-    item.save(update_fields=changed)
+    update(item, changed)
     created = _sync_items(case, workflow, actor=actor, previous=item, today=_today(), active=siblings)
     finished = _save_workflow(case, workflow, actor=actor)
+    _notify_transition([_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else []))
     audit_record(
         actor=actor,
         action="workflow.work_item_complete",
@@ -766,7 +817,6 @@ def work_item_complete(
         org_unit=item.org_unit,
         detail={"item": item.pk, "step": item.step, "outcome": item.outcome},
     )
-    _notify_transition([_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else []))
     return item
 
 
@@ -801,6 +851,7 @@ def work_item_return(*, actor: User, item: WorkItem, to_step: str, opinion: str,
     assign = {to_step: target.completed_by} if target.completed_by is not None else {}
     created = _sync_items(case, workflow, actor=actor, previous=item, assign_to=assign, today=_today())
     _save_workflow(case, workflow, actor=actor)
+    _notify_assigned(created)
     audit_record(
         actor=actor,
         action="workflow.work_item_return",
@@ -808,7 +859,6 @@ def work_item_return(*, actor: User, item: WorkItem, to_step: str, opinion: str,
         org_unit=item.org_unit,
         detail={"item": item.pk, "from": item.step, "to": to_step},
     )
-    _notify_assigned(created)
     return item
 
 
@@ -859,6 +909,7 @@ def work_item_transfer(
     new = _new_item(case, step, target, today=_today(), previous=item, sent_by=actor)
     new.started_on, new.due_on, new.warn_on, new.light = item.started_on, item.due_on, item.warn_on, item.light
     new.save()
+    _notify_assigned([new])
     audit_record(
         actor=actor,
         action="workflow.work_item_transfer",
@@ -872,7 +923,6 @@ def work_item_transfer(
             "to_role": to_role,
         },
     )
-    _notify_assigned([new])
     return new
 
 
@@ -899,6 +949,7 @@ def work_item_delegate(*, actor: User, item: WorkItem, to_user: User) -> WorkIte
     item.status = WorkItemStatus.CLAIMED
     item.version += 1
     item.save()
+    _notify_assigned([item])
     audit_record(
         actor=actor,
         action="workflow.work_item_delegate",
@@ -906,7 +957,6 @@ def work_item_delegate(*, actor: User, item: WorkItem, to_user: User) -> WorkIte
         org_unit=item.org_unit,
         detail={"item": item.pk, "to_user": to_user.pk},
     )
-    _notify_assigned([item])
     return item
 
 
