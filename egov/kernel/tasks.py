@@ -21,12 +21,6 @@ from egov.kernel.compiled import insert
 
 
 class DatabaseBackend(LibraryDatabaseBackend):
-    @property
-    def _database(self) -> str:
-        from django_tasks_db.models import DBTaskResult
-
-        return router.db_for_write(DBTaskResult)
-
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
         from django_tasks_db.models import DBTaskResult
 
@@ -39,10 +33,11 @@ class DatabaseBackend(LibraryDatabaseBackend):
             run_after=task.run_after,
             backend_name=self.alias,
         )
+        database = router.db_for_write(DBTaskResult)
         # The library completes the row in a pre_save receiver (run_after); send both signals as save() would.
-        pre_save.send(sender=DBTaskResult, instance=result, raw=False, using=self._database, update_fields=None)
-        insert([result], using=self._database)
+        pre_save.send(sender=DBTaskResult, instance=result, raw=False, using=database, update_fields=None)
+        insert([result], using=database)
         post_save.send(
-            sender=DBTaskResult, instance=result, created=True, raw=False, using=self._database, update_fields=None
+            sender=DBTaskResult, instance=result, created=True, raw=False, using=database, update_fields=None
         )
         return result

@@ -8,47 +8,32 @@ from django.db import migrations, models
 #: history columns never filtered on. Every index costs each insert and each non-HOT update of these hot tables.
 #: Only the indexes go: Django's own AlterField would drop and re-create (re-validate) every foreign key, a full
 #: scan of million-row tables. Index names are the same on PostgreSQL and SQLite (Django derives them).
-REDUNDANT = (
-    "workflow_case_applicant_id_25f7ec6a",
-    "workflow_case_org_unit_id_642bce8c",
-    "workflow_case_started_by_id_f3138c91",
-    "workflow_workitem_assignee_id_df023444",
-    "workflow_workitem_case_id_ee8d0cd6",
-    "workflow_workitem_completed_by_id_30599490",
-    "workflow_workitem_delegated_by_id_07e1e9cd",
-    "workflow_workitem_sent_by_id_d0b068c5",
-)
+REDUNDANT = {  # index name: (table, column)
+    "workflow_case_applicant_id_25f7ec6a": ("workflow_case", "applicant_id"),
+    "workflow_case_org_unit_id_642bce8c": ("workflow_case", "org_unit_id"),
+    "workflow_case_started_by_id_f3138c91": ("workflow_case", "started_by_id"),
+    "workflow_workitem_assignee_id_df023444": ("workflow_workitem", "assignee_id"),
+    "workflow_workitem_case_id_ee8d0cd6": ("workflow_workitem", "case_id"),
+    "workflow_workitem_completed_by_id_30599490": ("workflow_workitem", "completed_by_id"),
+    "workflow_workitem_delegated_by_id_07e1e9cd": ("workflow_workitem", "delegated_by_id"),
+    "workflow_workitem_sent_by_id_d0b068c5": ("workflow_workitem", "sent_by_id"),
+}
 #: PostgreSQL only: the varchar_pattern_ops twin of the unique index on the case number (no LIKE query uses it).
 NUMBER_LIKE = "workflow_case_number_c5cc2bbf_like"
 
 
 def drop_indexes(apps, schema_editor):
-    names = REDUNDANT + ((NUMBER_LIKE,) if schema_editor.connection.vendor == "postgresql" else ())
+    names = [*REDUNDANT, *([NUMBER_LIKE] if schema_editor.connection.vendor == "postgresql" else [])]
     for name in names:
         schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
 
 
 def create_indexes(apps, schema_editor):
-    case, item = apps.get_model("workflow", "Case"), apps.get_model("workflow", "WorkItem")
-    columns = {
-        "workflow_case_applicant_id_25f7ec6a": (case, "applicant_id"),
-        "workflow_case_org_unit_id_642bce8c": (case, "org_unit_id"),
-        "workflow_case_started_by_id_f3138c91": (case, "started_by_id"),
-        "workflow_workitem_assignee_id_df023444": (item, "assignee_id"),
-        "workflow_workitem_case_id_ee8d0cd6": (item, "case_id"),
-        "workflow_workitem_completed_by_id_30599490": (item, "completed_by_id"),
-        "workflow_workitem_delegated_by_id_07e1e9cd": (item, "delegated_by_id"),
-        "workflow_workitem_sent_by_id_d0b068c5": (item, "sent_by_id"),
-    }
-    for name, (model, column) in columns.items():
-        table = schema_editor.quote_name(model._meta.db_table)
-        schema_editor.execute(
-            f"CREATE INDEX {schema_editor.quote_name(name)} ON {table} ({schema_editor.quote_name(column)})"
-        )
+    quote = schema_editor.quote_name
+    for name, (table, column) in REDUNDANT.items():
+        schema_editor.execute(f"CREATE INDEX {quote(name)} ON {quote(table)} ({quote(column)})")
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX {schema_editor.quote_name(NUMBER_LIKE)} ON workflow_case (number varchar_pattern_ops)"
-        )
+        schema_editor.execute(f"CREATE INDEX {quote(NUMBER_LIKE)} ON workflow_case (number varchar_pattern_ops)")
 
 
 class Migration(migrations.Migration):
