@@ -9,13 +9,13 @@ would share one GIL and measure Python, not the machine); all workers share one 
 audit chain head, so this measures the real serialisation points too. The rate reported is the aggregate: all
 cases divided by the wall time from the common start to the last worker's end.
 
-Besides the rate it prints, summed over all workers and per case: the time taken to get a case number (waiting
-for the sequence row lock, plus its SELECT and UPDATE), the time spent waiting for the audit chain head lock, and
-how long the head stayed locked (from acquiring it to the end of the commit). ``audit_head_busy`` is the held time
-divided by the wall time: near 1.0 the head is the bottleneck. Writers never wait for the head (ADR 0012):
-``audit_pending_share`` is the share of audit entries stored as pending because another transaction held
-it. ``python_cpu_ms_per_case`` is the workers' own CPU
-time (PostgreSQL's is not included): with C cores the machine cannot exceed C × 1000 / that figure.
+Besides the rate it prints, summed over all workers and per case: the time taken to number a case (waiting
+for the sequence row lock, taking the number and setting it on the case), the time spent waiting for the audit
+chain head lock, and how long the head stayed locked (from acquiring it to the end of the commit).
+``audit_head_busy`` is the held time divided by the wall time: near 1.0 the head is the bottleneck. Writers
+never wait for the head (ADR 0012): ``audit_pending_share`` is the share of audit entries stored as pending
+because another transaction held it. ``python_cpu_ms_per_case`` is the workers' own CPU time (PostgreSQL's is
+not included): with C cores the machine cannot exceed C × 1000 / that figure.
 
 The messages of a transition are stored by a task (``workflow.tasks.notify_transition``) that the request only
 queues. With the database task backend, the tasks queued by the run are then drained here by ``db_worker
@@ -51,7 +51,7 @@ def _instrument() -> None:
     The audit head is tried without waiting (ADR 0012): ``head_wait`` is the time of that attempt, ``head_held``
     runs from getting it to the end of the commit, and ``pending`` counts the entries stored while another
     transaction held it (linked after their commit by ``chain_pending``, whose time is in the latency)."""
-    try_head, next_number = audit_services._try_head, workflow_services._next_number
+    try_head, number_case = audit_services._try_head, workflow_services._number_case
 
     def timed_try_head() -> Any:
         started = time.perf_counter()
@@ -67,14 +67,13 @@ def _instrument() -> None:
             )
         return head
 
-    def timed_next_number(prefix: str, year: int) -> str:
+    def timed_number_case(case: Any, prefix: str, year: int) -> None:
         started = time.perf_counter()
-        number = next_number(prefix, year)
+        number_case(case, prefix, year)
         _WAITS["number_wait"] += time.perf_counter() - started
-        return number
 
     audit_services._try_head = timed_try_head
-    workflow_services._next_number = timed_next_number
+    workflow_services._number_case = timed_number_case
 
 
 def _one_case(n: int, starter: Any, accepter: Any, unit: Any) -> None:

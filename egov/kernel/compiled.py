@@ -121,14 +121,25 @@ class CompiledQuery(Generic[M]):
 _INSERTS: dict[tuple[str, str, type, bool, int], tuple[str, list[Any]]] = {}
 
 
-def insert(objects: Sequence[models.Model], *, using: str = "default") -> None:
+def insert(
+    objects: Sequence[models.Model], *, using: str = "default", along: tuple[str, Sequence[Any]] | None = None
+) -> None:
     """``bulk_create`` for a hot path: the same INSERT … RETURNING, its SQL built once per model and row count.
 
     For plain models only (no multi-table inheritance, no field with its own SQL placeholder); objects are
     stored as given, primary keys come back from the database unless set (the audit chain sets its own), and
     like ``bulk_create`` it sends no ``save`` signals. Where the database cannot return rows from a multi-row
-    insert, this is ``bulk_create`` itself."""
+    insert, this is ``bulk_create`` itself.
+
+    ``along``: another data-modifying statement (SQL, params) that must run with the insert and does not read
+    the inserted rows. On PostgreSQL it goes in the same round trip, as a WITH clause of the INSERT (run once
+    and to completion whether or not the INSERT reads it); elsewhere it runs right after the insert."""
     if not objects:
+        return
+    if along is not None and connections[using].vendor != "postgresql":
+        insert(objects, using=using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(along[0], along[1])
         return
     model = type(objects[0])
     connection = connections[using]
@@ -140,6 +151,7 @@ def insert(objects: Sequence[models.Model], *, using: str = "default") -> None:
         or any(type(obj) is not model or (obj.pk is not None) != with_pk for obj in objects)
     ):
         model._default_manager.using(using).bulk_create(objects)
+        _run_along(connection, along)
         return
     key = (using, connection.vendor, model, with_pk, len(objects))
     cached = _INSERTS.get(key)
@@ -147,6 +159,7 @@ def insert(objects: Sequence[models.Model], *, using: str = "default") -> None:
         fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
         if any(hasattr(f, "get_placeholder") or getattr(f, "generated", False) for f in fields):
             model._default_manager.using(using).bulk_create(objects)
+            _run_along(connection, along)
             return
         quote = connection.ops.quote_name
         table, pk_column = quote(meta.db_table), quote(cast(str, meta.pk.column))
@@ -158,6 +171,8 @@ def insert(objects: Sequence[models.Model], *, using: str = "default") -> None:
         _INSERTS[key] = cached
     sql, fields = cached
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
+    if along is not None:
+        sql, params = f"WITH along AS ({along[0]}) {sql}", [*along[1], *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
@@ -166,6 +181,12 @@ def insert(objects: Sequence[models.Model], *, using: str = "default") -> None:
             obj.pk = pk
         obj._state.adding = False
         obj._state.db = using
+
+
+def _run_along(connection: Any, along: tuple[str, Sequence[Any]] | None) -> None:
+    if along is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(along[0], along[1])
 
 
 _UPDATES: dict[tuple[str, str, type, tuple[str, ...]], tuple[str, list[models.Field[Any, Any]]]] = {}

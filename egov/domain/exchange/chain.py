@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from asgiref.local import Local
 from django.conf import settings
 from django.db import connection, connections, transaction
 
@@ -284,11 +285,28 @@ def _verify_rows(
     return count, set(state), problems
 
 
+#: Connection objects a forked verifier process inherited: kept alive and never used (see ``_own_connections``).
+_INHERITED: list[Any] = []
+
+
+def _own_connections() -> None:
+    """Give this forked process database connections of its own.
+
+    The parent closes its connections before forking, but only those of its current context: Django keeps one
+    connection per thread *and* context, and a caller running in a greenlet (Playwright's sync API in the
+    browser tests) or an event loop can leave another context's open connection behind, which the child then
+    sees as its own — two children sharing one socket with the parent ended the session. The inherited objects
+    are kept, untouched: closing or freeing one would send the server a Terminate on the parent's socket."""
+    _INHERITED.append(connections._connections)  # type: ignore[attr-defined]  # Django's per-context storage
+    connections._connections = Local(connections.thread_critical)  # type: ignore[attr-defined]
+
+
 def _verify_part(
     part: tuple[list[int] | None, tuple[int, int], dict[int, AccessChain], int],
 ) -> tuple[int, set[int], list[tuple[int, ChainProblem]]]:
     """One worker process's share of :func:`verify`: the chains whose id is ``group[1]`` modulo ``group[0]``."""
     chain_ids, group, heads, max_problems = part
+    _own_connections()
     try:
         return _verify_rows(_batches(chain_ids, group, by_id=True), heads, max_problems)
     finally:

@@ -252,9 +252,10 @@ def _append(values: dict[str, Any]) -> AuditEntry:
     values["id"] = head.last_id + 1
     values["prev_hash"] = head.last_hash
     entry = AuditEntry(**values, entry_hash=entry_hash(values))
-    insert([entry])  # every audited write passes here: the INSERT's SQL is built once (egov.kernel.compiled)
+    # Every audited write passes here: the INSERT's SQL is built once (egov.kernel.compiled), and on PostgreSQL
+    # the head moves in the same statement (one round trip fewer per audited transaction).
+    insert([entry], along=(_MOVE_HEAD_SQL, [entry.id, entry.entry_hash]))
     head.last_id, head.last_hash = entry.id, entry.entry_hash
-    _move_head(head)
     return entry
 
 

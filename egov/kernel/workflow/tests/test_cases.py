@@ -24,6 +24,16 @@ def test_numbers_are_consecutive_per_year(world: World, monkeypatch: pytest.Monk
 
 
 @pytest.mark.django_db
+def test_numbers_past_a_million_keep_every_digit(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "_today", lambda: date(2026, 3, 2))
+    assert start_case(world).number == "XA-2026-000001"
+    CaseNumberSequence.objects.filter(prefix="XA", year=2026).update(last_value=999_998)
+    cases = [start_case(world) for _ in range(3)]
+    assert [case.number for case in cases] == ["XA-2026-999999", "XA-2026-1000000", "XA-2026-1000001"]
+    assert [Case.objects.get(pk=case.pk).number for case in cases] == [case.number for case in cases]
+
+
+@pytest.mark.django_db
 def test_a_rolled_back_start_leaves_no_gap(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "_today", lambda: date(2026, 3, 2))
     assert start_case(world).number == "XA-2026-000001"

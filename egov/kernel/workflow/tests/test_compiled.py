@@ -103,6 +103,20 @@ def test_insert_stores_what_bulk_create_would_and_returns_the_keys(world: World)
 
 
 @pytest.mark.django_db
+def test_insert_runs_the_statement_along_with_it_in_one_round_trip_on_postgresql(world: World) -> None:
+    case = start_case(world, title="原标题")
+    event = ClockEvent(case=case, kind=ClockKind.SUSPEND, reason="公告", on=datetime.date(2026, 10, 9))
+    along = (f"UPDATE {Case._meta.db_table} SET title = %s WHERE id = %s", ["改后的标题", case.pk])  # noqa: S608
+
+    with CaptureQueriesContext(connection) as queries:
+        insert([event], along=along)
+
+    assert ClockEvent.objects.get(pk=event.pk).reason == "公告"
+    assert Case.objects.get(pk=case.pk).title == "改后的标题"
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+
+
+@pytest.mark.django_db
 def test_update_writes_only_the_named_fields(world: World) -> None:
     case = start_case(world, title="原标题")
     stale = Case.objects.get(pk=case.pk)
