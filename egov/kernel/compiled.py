@@ -138,8 +138,7 @@ def insert(
         return
     if along is not None and connections[using].vendor != "postgresql":
         insert(objects, using=using)
-        with connections[using].cursor() as cursor:
-            cursor.execute(along[0], along[1])
+        _run_along(connections[using], along)
         return
     model = type(objects[0])
     connection = connections[using]
