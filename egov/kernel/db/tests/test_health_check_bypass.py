@@ -42,12 +42,18 @@ def test_the_platform_uses_the_bypass_backend() -> None:
     assert type(connections["default"]).__module__ == "egov.kernel.db.postgresql.base"
 
 
-def test_connection_used_moments_ago_is_not_checked_again(checks: mock.MagicMock) -> None:
-    _query()
-    for _ in range(3):
-        _next_request()
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [(0.5, 0), (0, 3)],
+    ids=["used-moments-ago-is-not-checked-again", "window-zero-checks-every-request"],
+)
+def test_requests_right_after_each_other(window: float, expected: int, checks: mock.MagicMock) -> None:
+    with override_settings(DATABASE_HEALTH_CHECK_BYPASS_SECONDS=window):
         _query()
-    assert checks.call_count == 0
+        for _ in range(3):
+            _next_request()
+            _query()
+    assert checks.call_count == expected
 
 
 def test_connection_idle_longer_than_the_window_is_checked(checks: mock.MagicMock) -> None:
@@ -59,15 +65,6 @@ def test_connection_idle_longer_than_the_window_is_checked(checks: mock.MagicMoc
     _next_request()
     _query()  # used just now by the request before
     assert checks.call_count == 1
-
-
-@override_settings(DATABASE_HEALTH_CHECK_BYPASS_SECONDS=0)
-def test_window_zero_checks_every_request(checks: mock.MagicMock) -> None:
-    _query()
-    for _ in range(3):
-        _next_request()
-        _query()
-    assert checks.call_count == 3
 
 
 def test_connection_with_an_error_is_checked(checks: mock.MagicMock) -> None:
