@@ -35,6 +35,11 @@ VARIABLES: dict[str, Variable] = {
         Variable("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver", "comma-separated host names served"),
         Variable("CSRF_TRUSTED_ORIGINS", "", "comma-separated origins (https://www.xam.gov.cn) behind a proxy"),
         Variable("DATABASE_URL", "", "e.g. postgres://user@127.0.0.1:5432/egov; empty = embedded SQLite in var/"),
+        Variable(
+            "DATABASE_PREPARED_STATEMENTS",
+            "on",
+            "on | off: hot statements prepared on PostgreSQL (ADR 0023); off behind a pooler that cannot keep them",
+        ),
         Variable("REDIS_URL", "", "e.g. redis://127.0.0.1:6379/0; empty = local-memory cache and database sessions"),
         Variable("STORAGE_BACKEND", "local", "local | s3 (S3-compatible object storage such as MinIO)"),
         Variable("S3_ENDPOINT_URL", "", "object storage endpoint when STORAGE_BACKEND=s3"),

@@ -150,6 +150,8 @@ else:
             },
         }
     }
+# The exchange gateway's and the workflow's hot statements are prepared on PostgreSQL (ADR 0023).
+DATABASE_PREPARED_STATEMENTS = env("DATABASE_PREPARED_STATEMENTS").lower() not in {"off", "0", "false", "no"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and sessions ---------------------------------------------------------------------------

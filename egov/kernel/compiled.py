@@ -7,7 +7,8 @@ start and its first step ran ~25 statements, most of the request's CPU was the O
 positions of the stand-ins among the parameters are kept, and each call only substitutes the real values,
 runs the statement and builds the instances the way Django's own ``ModelIterable`` does (converters,
 ``Model.from_db``, ``select_related`` objects, annotations). So the query is still the ORM's, reviewed and
-written in one place; only its compilation is cached.
+written in one place; only its compilation is cached. On PostgreSQL the statements are also prepared on the
+server (``egov.kernel.db.prepared_cursor``, ADR 0023): parsed and planned once per connection.
 
 Use it for a handful of fixed-shape reads that run per request; every other query stays a plain QuerySet.
 Arguments must be scalar values that reach the SQL as one parameter each (a primary key, a code): a list for
@@ -22,6 +23,8 @@ from typing import Any, Generic, TypeVar, cast
 from django.db import connections, models
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
+
+from egov.kernel.db import prepared_cursor
 
 M = TypeVar("M", bound=models.Model)
 
@@ -98,7 +101,7 @@ class CompiledQuery(Generic[M]):
         params = list(compiled.params)
         for position, index in compiled.slots:
             params[position] = args[index]
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:
@@ -172,7 +175,7 @@ def insert(
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
     if along is not None:
         sql, params = f"WITH along AS ({along[0]}) {sql}", [*along[1], *params]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
     for obj, (pk,) in zip(objects, returned, strict=True):
@@ -184,7 +187,7 @@ def insert(
 
 def _run_along(connection: Any, along: tuple[str, Sequence[Any]] | None) -> None:
     if along is not None:
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(along[0], along[1])
 
 
@@ -213,6 +216,6 @@ def update(obj: models.Model, fields: Sequence[str], *, using: str = "default") 
         _UPDATES[key] = cached
     sql, targets = cached
     params = [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in targets]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [*params, obj.pk])
         return int(cursor.rowcount)

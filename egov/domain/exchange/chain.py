@@ -26,6 +26,7 @@ from django.db import connection, connections, transaction
 
 from egov.domain.exchange.canonical import CHAINED_FIELDS, GENESIS_HASH, SEPARATOR, entry_hash, sm3_bytes_hex
 from egov.domain.exchange.models import AccessChain, AccessLogEntry
+from egov.kernel.db import prepared_cursor
 
 TABLE = AccessLogEntry._meta.db_table
 
@@ -94,16 +95,16 @@ _INSERT = f"INSERT INTO {TABLE} ({_COLUMN_LIST}) VALUES ({_MARKS})"  # noqa: S60
 
 def _try_append(chain_id: int, head: tuple[int, str], row: list[Any], digest: str) -> bool:
     move: list[Any] = [head[0] + 1, digest, chain_id, head[0], head[1]]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with prepared_cursor() as cursor:
             cursor.execute(_APPEND_PG, [*move, *row])
             return cursor.rowcount == 1
-        with transaction.atomic():
-            cursor.execute(_MOVE_HEAD, move)
-            if cursor.rowcount != 1:
-                return False
-            cursor.execute(_INSERT, row)
-            return True
+    with connection.cursor() as cursor, transaction.atomic():
+        cursor.execute(_MOVE_HEAD, move)
+        if cursor.rowcount != 1:
+            return False
+        cursor.execute(_INSERT, row)
+        return True
 
 
 def append(values: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from egov.domain.exchange import chain, signing
 from egov.domain.exchange.canonical import SIGNATURE_ALGORITHM, request_canonical, signed_payload, sm3_hex
 from egov.domain.exchange.models import CallResult, ExchangeApplication, Grant
 from egov.domain.exchange.services import secret_digest
+from egov.kernel.db import prepared_cursor
 from egov.kernel.errors import Rejected
 from egov.kernel.orgs.models import OrgUnit
 
@@ -194,7 +195,7 @@ def _date(value: Any) -> date:
 
 def _lookup(client_id: str, reference: str | None) -> Lookup:
     found = Lookup()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         if reference is None:
             cursor.execute(_APPLICATION_SQL, [client_id])
         else:

@@ -20,6 +20,7 @@ from egov.kernel.audit.chain import CHAINED_FIELDS, GENESIS_HASH, entry_hash, pl
 from egov.kernel.audit.models import AuditChainHead, AuditEntry, AuditPending, AuditResult
 from egov.kernel.audit.selectors import AuditFilters, entries_visible_to, filter_entries
 from egov.kernel.compiled import insert
+from egov.kernel.db import prepared_cursor
 from egov.kernel.errors import Rejected
 from egov.kernel.identifiers import mask_mobile, mask_name, mask_resident_id
 from egov.web.request_context import current_request_info
@@ -124,7 +125,7 @@ def _lock_head() -> AuditChainHead:
 def _try_head() -> tuple[_Head, bool] | None:
     """The head, locked until the caller commits, and whether pending entries exist — or None when another
     transaction holds the head (never waits for it). Creates the head on an empty log."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_TRY_HEAD_SQL[connection.vendor])
         row = cursor.fetchone()
         if row is not None:

@@ -26,6 +26,7 @@ from egov.kernel.access.policy import AccessDenied, has_perm, require
 from egov.kernel.accounts.models import User, UserKind
 from egov.kernel.audit.services import audit_record
 from egov.kernel.compiled import CompiledQuery, insert, update
+from egov.kernel.db import prepared_cursor
 from egov.kernel.errors import Conflict, NotFound, Rejected
 from egov.kernel.orgs.models import OrgUnit
 from egov.kernel.workflow import clock, engine
@@ -160,7 +161,7 @@ def in_queue(user: User, org_unit: OrgUnit, role_code: str) -> bool:
     """``queue_members(org_unit, role_code)`` contains ``user``: the same rule in one hand-written statement
     (it runs inside every step completion)."""
     ancestor_ids = [int(part) for part in org_unit.path.strip("/").split("/") if part]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _in_queue_sql(len(ancestor_ids)),
             [user.pk, role_code, connection.ops.adapt_datetimefield_value(timezone.now()), org_unit.pk, *ancestor_ids],
@@ -379,7 +380,7 @@ _TAKE_AND_SET_NUMBER_PG = (
 def _number_case(case: Case, prefix: str, year: int) -> None:
     """Give a case inserted with a provisional number its real one (see ``case_start``)."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_TAKE_AND_SET_NUMBER_PG, [prefix, year, f"{prefix}-{year}-", case.pk])
             row = cursor.fetchone()
         if row is not None:
