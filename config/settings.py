@@ -107,6 +107,15 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Machine-to-machine API calls (the exchange API) skip the browser middleware above: no session, cookie, CSRF,
+# sign-in lockout or page policy applies to them (egov/web/machine_lane.py, ADR 0024). Empty = no lane.
+MACHINE_LANE_PATHS = r"^/exchange/v1/resources(?:/[^/]+/rows)?$"
+MACHINE_LANE_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "egov.web.middleware.RequestContextMiddleware",
+    "egov.web.machine_lane.MachineRequestMiddleware",
+]
+
 ROOT_URLCONF = {"all": "config.urls", "public": "config.urls_public", "office": "config.urls_office"}[EGOV_ZONE]
 WSGI_APPLICATION = "config.wsgi.application"
 
