@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 #: What a machine-lane response carries in place of the site's page policies: nothing may be loaded, framed or
 #: stored from it (it can hold personal data).
@@ -29,14 +30,17 @@ LANE_HEADERS = {
 
 
 class MachineRequestMiddleware:
-    """The lane's innermost middleware: no signed-in user on a machine call (views and error pages that ask
-    find an anonymous one) and the lane's response headers."""
+    """The lane's innermost middleware: the platform's language (a thread may still hold the language a
+    site request activated), no signed-in user on a machine call (views and error pages that ask find an
+    anonymous one) and the lane's response headers."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it on the site (DisallowedHost: a 400)
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE  # as LocaleMiddleware sets it
         request.user = AnonymousUser()
         response = self.get_response(request)
         for name, value in LANE_HEADERS.items():

@@ -128,3 +128,22 @@ def test_the_lane_paths_are_the_api_routes() -> None:
     assert lane.match(reverse("exchange:api_resources"))
     assert lane.match(reverse("exchange:api_rows", args=["99.09.09-0001"]))
     assert not lane.match(reverse("exchange:dashboard"))
+
+
+def test_a_call_speaks_the_platforms_language_whatever_the_thread_served_before() -> None:
+    from django.http import HttpResponse
+    from django.utils import translation
+
+    seen: list[str | None] = []
+
+    def view(request: Any) -> HttpResponse:
+        seen.append(translation.get_language())
+        return HttpResponse(b"{}", content_type="application/json")
+
+    translation.activate("en")  # what LocaleMiddleware left on this thread after an English site request
+    try:
+        response = machine_lane.MachineRequestMiddleware(view)(RequestFactory().get("/exchange/v1/resources"))
+    finally:
+        translation.deactivate()
+    assert seen == [settings.LANGUAGE_CODE]
+    assert response["Cache-Control"] == "no-store"
