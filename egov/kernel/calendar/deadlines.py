@@ -16,11 +16,15 @@ A year missing from the holiday table is never silently wrong: it falls back to 
 result computed across it carries a Chinese warning.
 
 The day table is cached per process and per year; a token under the cache key ``calendar:version`` changes
-on every edit (see ``invalidate``), so every process reloads after an administrator's change.
+on every edit (see ``invalidate``), so every process reloads after an administrator's change. A process reads
+that token at most once every ``VERSION_FRESH_SECONDS`` (a workflow case computes ~23 deadlines and lights:
+23 cache round trips became one a second), so another process sees an edit within a second; the editing
+process at once.
 """
 
 from __future__ import annotations
 
+import time as clock
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -74,21 +78,34 @@ class _YearTable:
 _state: tuple[str, dict[int, _YearTable]] = ("", {})
 
 
+#: How long a process trusts the version token it last read, in seconds.
+VERSION_FRESH_SECONDS = 1.0
+#: (monotonic time of the read, token read).
+_version_read: tuple[float, str] = (float("-inf"), "")
+
+
 def invalidate() -> None:
     """Tell every process that the holiday table changed (called by the services after commit)."""
-    global _state
+    global _state, _version_read
     cache.set(VERSION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
     _state = ("", {})
+    _version_read = (float("-inf"), "")
 
 
 def _current_version() -> str:
+    global _version_read
+    now = clock.monotonic()
+    read_at, version = _version_read
+    if now - read_at < VERSION_FRESH_SECONDS:
+        return version
     # A random token rather than a counter: if the cache entry is evicted, a fresh token cannot collide
     # with one a process already holds.
-    version = cache.get(VERSION_CACHE_KEY)
-    if version is None:
+    token = cache.get(VERSION_CACHE_KEY)
+    if token is None:
         cache.add(VERSION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_CACHE_KEY)
-    return str(version)
+        token = cache.get(VERSION_CACHE_KEY)
+    _version_read = (now, str(token))
+    return str(token)
 
 
 class _Calendar:

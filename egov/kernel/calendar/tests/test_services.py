@@ -56,15 +56,36 @@ def test_clearing_an_adjusted_workday(django_capture_on_commit_callbacks: Captur
     }
 
 
-def test_another_process_sees_an_edit_through_the_cache_version() -> None:
+def test_another_process_sees_an_edit_through_the_cache_version(monkeypatch: pytest.MonkeyPatch) -> None:
     # given this process has the 2025 table cached
     assert add_days(date(2025, 9, 30), 1).due == date(2025, 10, 9)
     # when another process changes the table and bumps the shared version
     CalendarDay.objects.filter(date=date(2025, 10, 8)).delete()
     assert add_days(date(2025, 9, 30), 1).due == date(2025, 10, 9)  # still cached here
     cache.set(deadlines.VERSION_CACHE_KEY, "changed-elsewhere")
-    # then the next computation reloads
+    # then within the second this process trusts the version it read, the table is still the cached one
+    assert add_days(date(2025, 9, 30), 1).due == date(2025, 10, 9)
+    # and the first computation after it reloads
+    later = deadlines.clock.monotonic() + deadlines.VERSION_FRESH_SECONDS
+    monkeypatch.setattr(deadlines.clock, "monotonic", lambda: later)
     assert add_days(date(2025, 9, 30), 1).due == date(2025, 10, 8)
+
+
+def test_the_version_is_read_once_a_second_not_per_computation(monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[str] = []
+
+    class CountingCache:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(cache, name)
+
+        def get(self, key: str, *args: Any) -> Any:
+            reads.append(key)
+            return cache.get(key, *args)
+
+    monkeypatch.setattr(deadlines, "cache", CountingCache())
+    for day in range(1, 20):
+        add_days(date(2025, 9, day), 3)
+    assert reads.count(deadlines.VERSION_CACHE_KEY) == 1
 
 
 def test_first_entry_in_an_unknown_year_ends_the_weekend_fallback(
