@@ -193,6 +193,10 @@ def _chain_after_commit() -> None:
     chain_pending()
 
 
+#: The valid results (``AuditResult.values`` builds a new list on every access; this runs in every write).
+_RESULTS = frozenset(AuditResult.values)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -211,7 +215,7 @@ def audit_record(
     service function). When another transaction holds the head, this never waits: the entry is stored as
     pending in the caller's transaction and linked right after the commit (ADR 0012); the entry returned then
     has no id and no hashes yet."""
-    if result not in AuditResult.values:
+    if result not in _RESULTS:
         raise ValueError(f"unknown audit result {result!r}")
     actor_id, actor_username, actor_display = _actor_fields(actor)
     target_type, target_id, target_repr = _target_fields(target, target_repr)
