@@ -269,7 +269,8 @@ class AccessLogEntry(models.Model):
     """One exchange API call (使用记录), kept at least 3 years. Append-only: database triggers refuse UPDATE and
     DELETE; ``entry_hash`` = SM3 of the chained fields joined by U+001F (see ``chain.CHAINED_FIELDS``)."""
 
-    chain = models.ForeignKey(AccessChain, on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes where a composite one starts with the column (migration 0004).
+    chain = models.ForeignKey(AccessChain, on_delete=models.PROTECT, related_name="+", db_index=False)
     seq = models.BigIntegerField()
     at_us = models.BigIntegerField(_("时间（微秒）"), help_text=_("UTC 纪元微秒"))
     call_id = models.CharField(_("调用标识"), max_length=32, unique=True)
@@ -277,8 +278,12 @@ class AccessLogEntry(models.Model):
     application = models.ForeignKey(
         ExchangeApplication, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    consumer = models.ForeignKey("orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    provider = models.ForeignKey("orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    consumer = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    provider = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     grant = models.ForeignKey(Grant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     resource = models.CharField(_("资源"), max_length=100, blank=True, help_text=_("目录代码或标识"))
     end_user = models.CharField(_("最终用户"), max_length=100, blank=True)

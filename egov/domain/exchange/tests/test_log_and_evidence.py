@@ -201,3 +201,15 @@ def test_evidence_command(tmp_path: Path) -> None:
     assert verify.main([str(output)]) == 0
     with pytest.raises(CommandError, match="未找到该调用记录"):
         call_command("exchange_evidence", "nope")
+
+
+def test_the_log_keeps_no_index_another_one_already_covers() -> None:
+    """Migration 0004: every index the queries use is there, the four redundant ones are not, and the
+    append-only triggers (which a table rebuild would have dropped on SQLite) still hold."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, TABLE)
+    indexed = {tuple(c["columns"]) for c in constraints.values() if c["index"] or c["unique"]}
+    assert {("chain_id", "seq"), ("call_id",), ("consumer_id", "at_us"), ("provider_id", "at_us")} <= indexed
+    assert not {("chain_id",), ("consumer_id",), ("provider_id",)} & indexed
+    assert not [name for name in constraints if name.endswith("_like")]
+    test_the_database_refuses_update_and_delete()
