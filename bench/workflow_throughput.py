@@ -38,6 +38,7 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from workflow_common import bench_world, database_label, peak_rss_mb, percentile
 
+from config.workers import prepare_worker
 from egov.kernel.audit import services as audit_services
 from egov.kernel.workflow import services as workflow_services
 from egov.kernel.workflow.services import case_start, work_item_complete
@@ -92,6 +93,7 @@ def _one_case(n: int, starter: Any, accepter: Any, unit: Any) -> None:
 def _worker(count: int, people: tuple[Any, Any, Any], barrier: Any, results: Any) -> None:
     starter, accepter, unit = people
     connections.close_all()  # never share the parent's socket
+    prepare_worker()  # as a gunicorn worker does after its fork (docs/deploy/gunicorn.conf.py)
     _instrument()
     latencies: list[float] = []
     error = ""

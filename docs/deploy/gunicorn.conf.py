@@ -23,3 +23,10 @@ graceful_timeout = 20
 # gunicorn); a second log line per request here cost ~10 % of a page-cache hit's CPU. Errors still go to stderr.
 accesslog = None
 forwarded_allow_ips = "127.0.0.1"
+
+
+def post_fork(server, worker):
+    # What the master imported is frozen out of the garbage collector, which runs less often (config/workers.py).
+    from config.workers import prepare_worker
+
+    prepare_worker()

@@ -123,10 +123,11 @@ class CompiledQuery(Generic[M]):
 
 _INSERTS: dict[tuple[str, str, type, bool, int], tuple[str, list[Any]]] = {}
 
+#: A data-modifying statement (SQL, params) that runs along with another one: see ``insert``.
+Statement = tuple[str, Sequence[Any]]
 
-def insert(
-    objects: Sequence[models.Model], *, using: str = "default", along: tuple[str, Sequence[Any]] | None = None
-) -> None:
+
+def insert(objects: Sequence[models.Model], *, using: str = "default", along: Sequence[Statement] = ()) -> None:
     """``bulk_create`` for a hot path: the same INSERT … RETURNING, its SQL built once per model and row count.
 
     For plain models only (no multi-table inheritance, no field with its own SQL placeholder); objects are
@@ -134,47 +135,28 @@ def insert(
     like ``bulk_create`` it sends no ``save`` signals. Where the database cannot return rows from a multi-row
     insert, this is ``bulk_create`` itself.
 
-    ``along``: another data-modifying statement (SQL, params) that must run with the insert and does not read
-    the inserted rows. On PostgreSQL it goes in the same round trip, as a WITH clause of the INSERT (run once
-    and to completion whether or not the INSERT reads it); elsewhere it runs right after the insert."""
-    if not objects:
-        return
-    if along is not None and connections[using].vendor != "postgresql":
-        insert(objects, using=using)
-        _run_along(connections[using], along)
+    ``along``: other data-modifying statements (``update_statement``, ``insert_statement``) that must run with
+    the insert and read neither the inserted rows nor each other's. On PostgreSQL they go in the same round
+    trip, as WITH clauses of the INSERT (each run once and to completion whether or not the INSERT reads it);
+    elsewhere they run right after the insert, in the order given. With no objects the statements still run."""
+    connection = connections[using]
+    if not objects or (along and connection.vendor != "postgresql"):
+        if objects:
+            insert(objects, using=using)
+        run_together(along, using=using)
         return
     model = type(objects[0])
-    connection = connections[using]
-    meta = model._meta
     with_pk = objects[0].pk is not None
-    if (
-        not connection.features.can_return_rows_from_bulk_insert
-        or meta.parents
-        or any(type(obj) is not model or (obj.pk is not None) != with_pk for obj in objects)
-    ):
+    plan = _insert_plan(objects, connection)
+    if plan is None:
         model._default_manager.using(using).bulk_create(objects)
-        _run_along(connection, along)
+        run_together(along, using=using)
         return
-    key = (using, connection.vendor, model, with_pk, len(objects))
-    cached = _INSERTS.get(key)
-    if cached is None:
-        fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
-        if any(hasattr(f, "get_placeholder") or getattr(f, "generated", False) for f in fields):
-            model._default_manager.using(using).bulk_create(objects)
-            _run_along(connection, along)
-            return
-        quote = connection.ops.quote_name
-        table, pk_column = quote(meta.db_table), quote(cast(str, meta.pk.column))
-        columns = ", ".join(quote(cast(str, f.column)) for f in fields)
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        rows = ", ".join([row] * len(objects))
-        sql = f"INSERT INTO {table} ({columns}) VALUES {rows} RETURNING {table}.{pk_column}"  # noqa: S608 - model names
-        cached = (sql, fields)
-        _INSERTS[key] = cached
-    sql, fields = cached
+    sql, fields = plan
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
-    if along is not None:
-        sql, params = f"WITH along AS ({along[0]}) {sql}", [*along[1], *params]
+    if along:
+        clauses = ", ".join(f"along{n} AS ({statement_sql})" for n, (statement_sql, _params) in enumerate(along))
+        sql, params = f"WITH {clauses} {sql}", [*(p for _sql, ps in along for p in ps), *params]
     with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
@@ -185,10 +167,55 @@ def insert(
         obj._state.db = using
 
 
-def _run_along(connection: Any, along: tuple[str, Sequence[Any]] | None) -> None:
-    if along is not None:
+def insert_statement(objects: Sequence[models.Model], *, using: str = "default") -> Statement:
+    """The INSERT of ``insert`` as a statement to run ``along`` with another: the objects get no primary key
+    back (nothing reads the rows it returns). For models ``insert`` compiles only (ValueError otherwise)."""
+    connection = connections[using]
+    plan = _insert_plan(objects, connection) if objects else None
+    if plan is None:
+        raise ValueError("insert_statement: needs objects of a model that compiled.insert compiles")
+    sql, fields = plan
+    return sql, [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
+
+
+def _insert_plan(objects: Sequence[models.Model], connection: Any) -> tuple[str, list[Any]] | None:
+    """The cached INSERT … RETURNING of these objects and its fields, or None where ``bulk_create`` must do it."""
+    model = type(objects[0])
+    meta = model._meta
+    with_pk = objects[0].pk is not None
+    if (
+        not connection.features.can_return_rows_from_bulk_insert
+        or meta.parents
+        or any(type(obj) is not model or (obj.pk is not None) != with_pk for obj in objects)
+    ):
+        return None
+    key = (connection.alias, connection.vendor, model, with_pk, len(objects))
+    cached = _INSERTS.get(key)
+    if cached is None:
+        fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
+        if any(hasattr(f, "get_placeholder") or getattr(f, "generated", False) for f in fields):
+            return None
+        quote = connection.ops.quote_name
+        table, pk_column = quote(meta.db_table), quote(cast(str, meta.pk.column))
+        columns = ", ".join(quote(cast(str, f.column)) for f in fields)
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        rows = ", ".join([row] * len(objects))
+        sql = f"INSERT INTO {table} ({columns}) VALUES {rows} RETURNING {table}.{pk_column}"  # noqa: S608 - model names
+        cached = (sql, fields)
+        _INSERTS[key] = cached
+    return cached
+
+
+def run_together(statements: Sequence[Statement], *, using: str = "default") -> None:
+    """Run data-modifying statements that read none of each other's rows: on PostgreSQL in one round trip (WITH
+    clauses of one statement), elsewhere one after the other."""
+    connection = connections[using]
+    if len(statements) > 1 and connection.vendor == "postgresql":
+        clauses = ", ".join(f"along{n} AS ({sql})" for n, (sql, _params) in enumerate(statements))
+        statements = [(f"WITH {clauses} SELECT 1", [p for _sql, params in statements for p in params])]
+    for sql, params in statements:
         with prepared_cursor(connection) as cursor:
-            cursor.execute(along[0], along[1])
+            cursor.execute(sql, params)
 
 
 _UPDATES: dict[tuple[str, str, type, tuple[str, ...]], tuple[str, list[models.Field[Any, Any]]]] = {}
@@ -198,6 +225,15 @@ def update(obj: models.Model, fields: Sequence[str], *, using: str = "default") 
     """``obj.save(update_fields=fields)`` for a hot path (one UPDATE by primary key, its SQL built once per model
     and field list; ``auto_now`` fields among ``fields`` are set as ``save`` would). Sends no ``save`` signals.
     Returns the number of rows updated."""
+    sql, params = update_statement(obj, fields, using=using)
+    with prepared_cursor(connections[using]) as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+def update_statement(obj: models.Model, fields: Sequence[str], *, using: str = "default") -> Statement:
+    """The UPDATE of ``update`` as a statement (SQL, params), to run ``along`` with an insert; the values are
+    taken (and ``auto_now`` fields set on ``obj``) now."""
     model = type(obj)
     connection = connections[using]
     key = (using, connection.vendor, model, tuple(fields))
@@ -215,7 +251,4 @@ def update(obj: models.Model, fields: Sequence[str], *, using: str = "default") 
         cached = (sql, targets)
         _UPDATES[key] = cached
     sql, targets = cached
-    params = [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in targets]
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, [*params, obj.pk])
-        return int(cursor.rowcount)
+    return sql, [*(field.get_db_prep_save(field.pre_save(obj, False), connection) for field in targets), obj.pk]

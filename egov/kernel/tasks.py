@@ -16,11 +16,21 @@ from django.db import router
 from django.db.models.signals import post_save, pre_save
 from django_tasks.utils import normalize_json
 from django_tasks_db.backend import DatabaseBackend as LibraryDatabaseBackend
+from django_tasks_db.compat import task_enqueued
 
 from egov.kernel.compiled import insert
 
 
 class DatabaseBackend(LibraryDatabaseBackend):
+    def enqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
+        """The library's ``enqueue``, building the task's result once: its ``task_result`` is a property that
+        imports the task and builds a new ``TaskResult`` on each access, and the library reads it twice (for
+        the ``task_enqueued`` signal and for the return value)."""
+        self.validate_task(task)
+        result = self._task_to_db_task(task, args, kwargs).task_result
+        task_enqueued.send(type(self), task_result=result)
+        return result
+
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
         from django_tasks_db.models import DBTaskResult
 

@@ -259,7 +259,7 @@ def _append(values: dict[str, Any]) -> AuditEntry:
     entry = AuditEntry(**values, entry_hash=entry_hash(values))
     # Every audited write passes here: the INSERT's SQL is built once (egov.kernel.compiled), and on PostgreSQL
     # the head moves in the same statement (one round trip fewer per audited transaction).
-    insert([entry], along=(_MOVE_HEAD_SQL, [entry.id, entry.entry_hash]))
+    insert([entry], along=[(_MOVE_HEAD_SQL, [entry.id, entry.entry_hash])])
     head.last_id, head.last_hash = entry.id, entry.entry_hash
     return entry
 

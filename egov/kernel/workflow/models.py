@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.kernel.workflow.fields import WorkflowStateField
+
 
 class TimeUnit(models.TextChoices):
     """Same codes as ``egov.kernel.calendar.deadlines.TimeUnit`` (stored as plain strings)."""
@@ -118,7 +120,7 @@ class Case(models.Model):
     subject_repr = models.CharField(_("对象说明"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     current_steps = models.CharField(_("当前环节"), max_length=300, blank=True)
-    state = models.JSONField(_("流程状态"), default=dict, editable=False)
+    state = WorkflowStateField(_("流程状态"), default=dict, editable=False)
     data = models.JSONField(_("业务数据"), default=dict, blank=True)
     statutory_limit = models.PositiveIntegerField(_("法定时限"), null=True, blank=True)
     statutory_unit = models.CharField(_("法定时限单位"), max_length=2, choices=TimeUnit.choices, blank=True)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from egov.kernel.access.policy import AccessDenied, has_perm, require
 from egov.kernel.accounts.models import User, UserKind
 from egov.kernel.audit.services import audit_record
-from egov.kernel.compiled import CompiledQuery, insert, update
+from egov.kernel.compiled import CompiledQuery, Statement, insert, insert_statement, update, update_statement
 from egov.kernel.db import prepared_cursor
 from egov.kernel.errors import Conflict, NotFound, Rejected
 from egov.kernel.orgs.models import OrgUnit
@@ -546,11 +546,40 @@ def _sync_items(
     today: date,
     ready_steps: list[engine.StepSpec] | None = None,
     active: list[WorkItem] | None = None,
+    along: Sequence[Statement] = (),
 ) -> list[WorkItem]:
     """Make the open work items mirror the workflow's ready user tasks; returns the items created.
 
     ``assign_to`` maps a step to the person it goes back to (退回 / 撤回 return to whoever did it).
-    A new case passes ``active=[]`` (it has no items to lock) and the ``ready_steps`` it already computed."""
+    A new case passes ``active=[]`` (it has no items to lock) and the ``ready_steps`` it already computed.
+    ``along``: the transition's other pending writes, sent in the same round trip as the new items."""
+    created = _plan_items(
+        case,
+        workflow,
+        actor=actor,
+        previous=previous,
+        assign_to=assign_to,
+        today=today,
+        ready_steps=ready_steps,
+        active=active,
+    )
+    insert(created, along=along)
+    return created
+
+
+def _plan_items(
+    case: Case,
+    workflow: Any,
+    *,
+    actor: User | None,
+    previous: WorkItem | None,
+    assign_to: dict[str, User] | None = None,
+    today: date,
+    ready_steps: list[engine.StepSpec] | None = None,
+    active: list[WorkItem] | None = None,
+) -> list[WorkItem]:
+    """``_sync_items`` up to the insert: cancels the stale items, sets ``case.current_steps`` and returns the new
+    items, not yet stored."""
     ready = {step.task_id: step for step in (engine.ready_steps(workflow) if ready_steps is None else ready_steps)}
     active = _active_items(case) if active is None else active
     stale = [item.pk for item in active if item.task_id not in ready]
@@ -566,7 +595,6 @@ def _sync_items(
         queue = _resolve_queue(case, step.queue, units)
         target = _Target(queue.org_unit, "", person) if person is not None else queue
         created.append(_new_item(case, step, target, today=today, previous=previous, sent_by=actor))
-    insert(created)
     titles = [item.title for item in active if item.task_id in ready] + [item.title for item in created]
     case.current_steps = "、".join(titles)[:300]
     return created
@@ -589,18 +617,27 @@ def _cases_changed(case_ids: Sequence[int]) -> None:
             watcher(case_ids)
 
 
-def _save_workflow(case: Case, workflow: Any, *, actor: User | None) -> bool:
-    """Store the state; returns True when the process reached its end."""
+_WORKFLOW_FIELDS = ["state", "data", "lock_version", "status", "completed_at", "current_steps", "updated_at"]
+
+
+def _save_workflow(case: Case, workflow: Any, *, actor: User | None, pending: list[Statement] | None = None) -> bool:
+    """Store the state; returns True when the process reached its end.
+
+    ``pending``: while the case goes on, its UPDATE is added to these writes (sent later in one round trip, see
+    ``work_item_complete``) instead of being run now; at the end it runs at once, before the case watchers."""
     case.state = engine.dump(workflow)
     case.data = engine.business_data(workflow)
     case.lock_version += 1
     finished = engine.is_completed(workflow)
+    if not finished and pending is not None:
+        pending.append(update_statement(case, _WORKFLOW_FIELDS))
+        return False
     if finished:
         case.status = CaseStatus.COMPLETED
         case.completed_at = timezone.now()
         case.current_steps = ""
         ClockEvent.objects.create(case=case, kind=ClockKind.STOP, on=_today(), actor=actor, reason="办结")
-    update(case, ["state", "data", "lock_version", "status", "completed_at", "current_steps", "updated_at"])
+    update(case, _WORKFLOW_FIELDS)
     if finished:
         _cases_changed([case.pk])
     return finished
@@ -697,8 +734,18 @@ def case_start(
     # locked only for the last statements and the commit (still gapless: it rolls back with the case).
     case.number = f"~{uuid.uuid4().hex[:31]}"  # max_length 32
     insert([case])
-    insert([ClockEvent(case=case, kind=ClockKind.START, on=started_on, actor=actor, due_on_after=case.due_on)])
-    created = _sync_items(case, workflow, actor=None, previous=None, today=today, ready_steps=steps, active=[])
+    # The start of the clock goes to the database with the first items (one round trip on PostgreSQL).
+    clock_start = ClockEvent(case=case, kind=ClockKind.START, on=started_on, actor=actor, due_on_after=case.due_on)
+    created = _sync_items(
+        case,
+        workflow,
+        actor=None,
+        previous=None,
+        today=today,
+        ready_steps=steps,
+        active=[],
+        along=[insert_statement([clock_start])],
+    )
     finished = engine.is_completed(workflow)
     if finished:
         _save_workflow(case, workflow, actor=actor)
@@ -825,9 +872,11 @@ def work_item_complete(
     item.opened_at = item.opened_at or now
     item.version += 1
     changed = ["status", "outcome", "opinion", "assignee", "completed_by", "completed_at", "opened_at", "version"]
-    update(item, changed)
-    created = _sync_items(case, workflow, actor=actor, previous=item, today=_today(), active=siblings)
-    finished = _save_workflow(case, workflow, actor=actor)
+    # The item's and the case's UPDATEs go with the INSERT of the next items: one round trip on PostgreSQL.
+    pending = [update_statement(item, changed)]
+    created = _plan_items(case, workflow, actor=actor, previous=item, today=_today(), active=siblings)
+    finished = _save_workflow(case, workflow, actor=actor, pending=pending)
+    insert(created, along=pending)
     _notify_transition([_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else []))
     audit_record(
         actor=actor,

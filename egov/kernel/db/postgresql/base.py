@@ -19,12 +19,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db.backends.postgresql import base
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from psycopg import DataError
 from psycopg.pq import Format
+from psycopg.types.json import JsonLoader
 
 #: Django's cursor class with server-side binding (``OPTIONS["server_side_binding"]``); untyped in the stubs.
 _ServerBindingCursor: Any = base.ServerBindingCursor
@@ -41,6 +43,15 @@ class PreparedCursor(_ServerBindingCursor):
         self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
     ) -> Any:
         return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+
+class OrjsonLoader(JsonLoader):
+    """``json`` columns (the workflow state, ``egov.kernel.workflow.fields``) parsed by orjson; Django reads
+    ``jsonb`` as text and parses it in ``JSONField`` as before."""
+
+    @staticmethod
+    def _loads(data: str | bytes) -> Any:
+        return orjson.loads(data)
 
 
 class DatabaseOperations(PostgresOperations):
@@ -86,6 +97,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             # too. A threshold no statement reaches lets PreparedCursor prepare while every other cursor (client-side
             # binding, which never prepares) behaves as before.
             connection.prepare_threshold = _NEVER
+        connection.adapters.register_loader("json", OrjsonLoader)
         return connection
 
     def prepared_cursor(self) -> Any:

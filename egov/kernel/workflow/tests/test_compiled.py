@@ -12,7 +12,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from egov.kernel.compiled import CompiledQuery, insert, update
+from egov.kernel.compiled import CompiledQuery, insert, insert_statement, update, update_statement
 from egov.kernel.workflow.models import ACTIVE_ITEM_STATUSES, Case, ClockEvent, ClockKind, WorkItem
 from egov.kernel.workflow.tests.conftest import World, start_case
 
@@ -109,11 +109,33 @@ def test_insert_runs_the_statement_along_with_it_in_one_round_trip_on_postgresql
     along = (f"UPDATE {Case._meta.db_table} SET title = %s WHERE id = %s", ["改后的标题", case.pk])  # noqa: S608
 
     with CaptureQueriesContext(connection) as queries:
-        insert([event], along=along)
+        insert([event], along=[along])
 
     assert ClockEvent.objects.get(pk=event.pk).reason == "公告"
     assert Case.objects.get(pk=case.pk).title == "改后的标题"
     assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+
+
+@pytest.mark.django_db
+def test_several_statements_go_along_and_run_even_with_nothing_to_insert(world: World) -> None:
+    # given a case, a change to it and a change to its first item, as statements, and a clock event to store
+    case = start_case(world, title="原标题")
+    item = case.work_items.get()
+    case.title = "改后的标题"
+    item.opinion = "先看材料"
+    event = ClockEvent(case=case, kind=ClockKind.SUSPEND, reason="公告", on=datetime.date(2026, 10, 9))
+    statements = [update_statement(case, ["title"]), update_statement(item, ["opinion"]), insert_statement([event])]
+
+    # when they go along with an insert of nothing
+    with CaptureQueriesContext(connection) as queries:
+        insert([], along=statements)
+
+    # then all three were written, in one statement on PostgreSQL; the event got no primary key back
+    assert Case.objects.get(pk=case.pk).title == "改后的标题"
+    assert WorkItem.objects.get(pk=item.pk).opinion == "先看材料"
+    assert ClockEvent.objects.filter(case=case, kind=ClockKind.SUSPEND, reason="公告").count() == 1
+    assert event.pk is None
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 3)
 
 
 @pytest.mark.django_db

@@ -51,3 +51,28 @@ def test_the_notification_task_commits_or_rolls_back_with_its_transition(world: 
         item = WorkItem.objects.get(case=case, queue_org_unit=unit)
         inbox = Message.objects.filter(recipient=person, event="workflow.item_assigned", channel="inapp")
         assert list(inbox.values_list("related_id", flat=True)) == [str(item.pk)]
+
+
+@pytest.mark.django_db
+def test_enqueue_returns_the_stored_task_and_announces_it_once(settings) -> None:
+    from django_tasks_db.compat import task_enqueued
+
+    from egov.kernel.workflow.tasks import notify_transition
+
+    settings.TASKS = DATABASE_TASKS
+    announced = []
+
+    def receiver(sender, task_result, **kwargs):
+        announced.append(task_result)
+
+    task_enqueued.connect(receiver)
+    try:
+        result = notify_transition.enqueue([])
+    finally:
+        task_enqueued.disconnect(receiver)
+
+    stored = DBTaskResult.objects.get()
+    assert str(stored.id) == str(result.id)
+    assert result.task.module_path == "egov.kernel.workflow.tasks.notify_transition"
+    assert result.args == [[]]
+    assert announced == [result]
