@@ -54,9 +54,9 @@ def _instrument() -> None:
     transaction held it (linked after their commit by ``chain_pending``, whose time is in the latency)."""
     try_head, number_case = audit_services._try_head, workflow_services._number_case
 
-    def timed_try_head() -> Any:
+    def timed_try_head(*args: Any) -> Any:
         started = time.perf_counter()
-        head = try_head()
+        head = try_head(*args)
         acquired = time.perf_counter()
         _WAITS["head_wait"] += acquired - started
         _WAITS["audited"] += 1

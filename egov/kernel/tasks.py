@@ -18,7 +18,7 @@ from django_tasks.utils import normalize_json
 from django_tasks_db.backend import DatabaseBackend as LibraryDatabaseBackend
 from django_tasks_db.compat import task_enqueued
 
-from egov.kernel.compiled import insert
+from egov.kernel.compiled import Statement, insert, insert_statement
 
 
 class DatabaseBackend(LibraryDatabaseBackend):
@@ -27,14 +27,24 @@ class DatabaseBackend(LibraryDatabaseBackend):
         imports the task and builds a new ``TaskResult`` on each access, and the library reads it twice (for
         the ``task_enqueued`` signal and for the return value)."""
         self.validate_task(task)
-        result = self._task_to_db_task(task, args, kwargs).task_result
-        task_enqueued.send(type(self), task_result=result)
-        return result
+        row = self._new_row(task, args, kwargs)
+        insert([row], using=router.db_for_write(type(row)))
+        return self._enqueued(row)
 
-    def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
+    def enqueue_statement(self, task: Any, args: Any, kwargs: Any) -> tuple[Any, Statement]:
+        """``enqueue`` for a caller that sends the task's row itself, with a statement of its own in the same
+        transaction (the workflow's outbox, ADR 0025): the task's result and the row's INSERT. The ``post_save``
+        and ``task_enqueued`` signals go now, before the row is written; the library's receivers only log."""
+        self.validate_task(task)
+        row = self._new_row(task, args, kwargs)
+        statement = insert_statement([row], using=router.db_for_write(type(row)))
+        return self._enqueued(row), statement
+
+    def _new_row(self, task: Any, args: Any, kwargs: Any) -> Any:
+        """The task's row as the library builds it; its own ``pre_save`` receiver completes it (run_after)."""
         from django_tasks_db.models import DBTaskResult
 
-        result: DBTaskResult[Any, Any] = DBTaskResult(
+        row: DBTaskResult[Any, Any] = DBTaskResult(
             id=self._get_id(),
             args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
             priority=task.priority,
@@ -44,10 +54,12 @@ class DatabaseBackend(LibraryDatabaseBackend):
             backend_name=self.alias,
         )
         database = router.db_for_write(DBTaskResult)
-        # The library completes the row in a pre_save receiver (run_after); send both signals as save() would.
-        pre_save.send(sender=DBTaskResult, instance=result, raw=False, using=database, update_fields=None)
-        insert([result], using=database)
-        post_save.send(
-            sender=DBTaskResult, instance=result, created=True, raw=False, using=database, update_fields=None
-        )
+        pre_save.send(sender=DBTaskResult, instance=row, raw=False, using=database, update_fields=None)
+        row._state.db = database
+        return row
+
+    def _enqueued(self, row: Any) -> Any:
+        post_save.send(sender=type(row), instance=row, created=True, raw=False, using=row._state.db, update_fields=None)
+        result = row.task_result
+        task_enqueued.send(type(self), task_result=result)
         return result

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from egov.kernel.access.policy import Actor, require
 from egov.kernel.audit.chain import CHAINED_FIELDS, GENESIS_HASH, entry_hash, plain_json
 from egov.kernel.audit.models import AuditChainHead, AuditEntry, AuditPending, AuditResult
 from egov.kernel.audit.selectors import AuditFilters, entries_visible_to, filter_entries
-from egov.kernel.compiled import insert
+from egov.kernel.compiled import Statement, insert, run_together
 from egov.kernel.db import prepared_cursor
 from egov.kernel.errors import Rejected
 from egov.kernel.identifiers import mask_mobile, mask_name, mask_resident_id
@@ -122,11 +123,19 @@ def _lock_head() -> AuditChainHead:
     return head
 
 
-def _try_head() -> tuple[_Head, bool] | None:
+def _try_head(along: Sequence[Statement] = ()) -> tuple[_Head, bool] | None:
     """The head, locked until the caller commits, and whether pending entries exist — or None when another
-    transaction holds the head (never waits for it). Creates the head on an empty log."""
+    transaction holds the head (never waits for it). Creates the head on an empty log.
+
+    ``along``: the caller's writes sent with it (see ``audit_record``), run whatever the answer."""
+    sql, params = _TRY_HEAD_SQL[connection.vendor], []
+    if along and connection.vendor == "postgresql":
+        clauses = ", ".join(f"along{n} AS ({statement})" for n, (statement, _params) in enumerate(along))
+        sql, params = f"WITH {clauses} {sql}", [p for _statement, values in along for p in values]
+    else:
+        run_together(along)
     with prepared_cursor() as cursor:
-        cursor.execute(_TRY_HEAD_SQL[connection.vendor])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is not None:
             return _Head(row[0], row[1]), bool(row[2])
@@ -206,6 +215,7 @@ def audit_record(
     org_unit: Any = None,
     result: str = "success",
     detail: dict[str, Any] | None = None,
+    along: Sequence[Statement] = (),
 ) -> AuditEntry:
     """Append one entry to the chain inside the caller's transaction; it is rolled back with the caller.
 
@@ -214,7 +224,10 @@ def audit_record(
     is linked at once and the head stays locked until the caller's transaction ends (so call this last in a
     service function). When another transaction holds the head, this never waits: the entry is stored as
     pending in the caller's transaction and linked right after the commit (ADR 0012); the entry returned then
-    has no id and no hashes yet."""
+    has no id and no hashes yet.
+
+    ``along``: writes of the caller's own (``egov.kernel.compiled`` statements that read nothing of the audit's and
+    none of each other's rows), sent with the audit's first statement: on PostgreSQL in the same round trip."""
     if result not in _RESULTS:
         raise ValueError(f"unknown audit result {result!r}")
     actor_id, actor_username, actor_display = _actor_fields(actor)
@@ -239,13 +252,13 @@ def audit_record(
     if connection.in_atomic_block:
         # No savepoint of its own (two statements fewer per audited transaction): an error here fails the
         # caller's transaction anyway.
-        return _append(values)
+        return _append(values, along)
     with transaction.atomic():  # called outside a transaction: head lock, insert and head update commit together
-        return _append(values)
+        return _append(values, along)
 
 
-def _append(values: dict[str, Any]) -> AuditEntry:
-    locked = _try_head()
+def _append(values: dict[str, Any], along: Sequence[Statement] = ()) -> AuditEntry:
+    locked = _try_head(along)
     values["created_at"] = timezone.now()
     if locked is None:
         AuditPending.objects.create(**values)

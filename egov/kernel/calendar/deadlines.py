@@ -108,6 +108,12 @@ def _current_version() -> str:
     return str(token)
 
 
+def table_version() -> str:
+    """A token that changes whenever the holiday table changes (in another process: within
+    ``VERSION_FRESH_SECONDS``); for callers that keep results computed from the table."""
+    return _current_version()
+
+
 class _Calendar:
     """One consistent view of the table for the duration of one computation (one cache round trip)."""
 
@@ -338,6 +344,7 @@ __all__ = [
     "is_working_day",
     "missing_year_warning",
     "remaining_working_days",
+    "table_version",
     "traffic_light",
     "working_days_between",
 ]

@@ -7,6 +7,7 @@ compares both dates with today.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,10 +34,23 @@ def yellow_settings() -> dict[str, float | int | None]:
 
 def warn_date(start: date, due: date, limit: int) -> date:
     """The first day the light is no longer green (the light only worsens as days pass: binary search)."""
-    options = yellow_settings()
+    ratio, days = _yellow()
+    return _warn_date(start, due, limit, ratio, days)
 
+
+def _yellow() -> tuple[float, int]:
+    """The yellow rule in force: the platform's overrides (``yellow_settings``), else the calendar's settings."""
+    options = yellow_settings()
+    ratio, days = options["yellow_ratio"], options["yellow_days"]
+    return (
+        float(getattr(settings, "CALENDAR_YELLOW_RATIO", 0.2)) if ratio is None else float(ratio),
+        int(getattr(settings, "CALENDAR_YELLOW_DAYS", 2)) if days is None else int(days),
+    )
+
+
+def _warn_date(start: date, due: date, limit: int, ratio: float, days: int) -> date:
     def warned(day: date) -> bool:
-        return deadlines.traffic_light(due, limit, today=day, **options) != "green"  # type: ignore[arg-type]
+        return deadlines.traffic_light(due, limit, today=day, yellow_ratio=ratio, yellow_days=days) != "green"
 
     low, high = min(start, due), due
     if warned(low):
@@ -93,13 +107,42 @@ def compute(
     extensions: Sequence[tuple[int, deadlines.TimeUnit]] = (),
     today: date | None = None,
 ) -> Clock:
+    """A clock's due date and warning date. Remembered for the holiday table's version and the settings in force:
+    the cases and steps started on one day with one limit share it (a case start computes four or five clocks,
+    each some twenty working-day walks)."""
     if not limit:
         return Clock(due_on=None, warn_on=None)
+    return _compute(
+        start,
+        limit,
+        unit or "wd",
+        tuple(suspensions),
+        tuple(extensions),
+        today or deadlines.beijing_today(),
+        *_yellow(),
+        bool(getattr(settings, "CALENDAR_COUNT_START_DAY", False)),
+        deadlines.table_version(),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _compute(
+    start: date,
+    limit: int,
+    unit: str,
+    suspensions: tuple[deadlines.Suspension, ...],
+    extensions: tuple[tuple[int, deadlines.TimeUnit], ...],
+    today: date,
+    ratio: float,
+    days: int,
+    _count_start_day: bool,
+    _version: str,
+) -> Clock:
     due = deadlines.compute_due(
-        start, limit, deadlines.TimeUnit(unit or "wd"), suspensions=suspensions, extensions=extensions, today=today
+        start, limit, deadlines.TimeUnit(unit), suspensions=suspensions, extensions=extensions, today=today
     ).due
-    total = limit + sum(days for days, _unit in extensions)
-    return Clock(due_on=due, warn_on=warn_date(start, due, total))
+    total = limit + sum(extra for extra, _unit in extensions)
+    return Clock(due_on=due, warn_on=_warn_date(start, due, total, ratio, days))
 
 
 def refresh_case(case: Case, events: Sequence[ClockEvent], today: date) -> None:

@@ -284,6 +284,21 @@ def _notify_transition(notices: list[dict[str, Any]]) -> None:
         transaction.on_commit(partial(_enqueue_notices, notices))
 
 
+def _notify_along(notices: list[dict[str, Any]]) -> list[Statement]:
+    """``_notify_transition`` for a transition that sends the task row with its audit entry's first statement
+    (``audit_record(along=...)``, one round trip on PostgreSQL): returns that INSERT with the platform's database
+    backend; with any other backend the task is queued as ``_notify_transition`` does and nothing is returned."""
+    from egov.kernel.tasks import DatabaseBackend
+    from egov.kernel.workflow.tasks import notify_transition
+
+    backend = notify_transition.get_backend()
+    if not notices or not isinstance(backend, DatabaseBackend):
+        _notify_transition(notices)
+        return []
+    _result, statement = backend.enqueue_statement(notify_transition, (notices,), {})
+    return [statement]
+
+
 def _tasks_in_this_database() -> bool:
     from django_tasks_db.backend import DatabaseBackend
 
@@ -750,9 +765,8 @@ def case_start(
     if finished:
         _save_workflow(case, workflow, actor=actor)
     _number_case(case, definition.number_prefix, today.year)
-    # Queued after the real number (the messages name it) and before the audit entry: the chain head is held
-    # from the audit to the commit, so the task row (written here with the database backend) stays outside it.
-    _notify_transition([_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else []))
+    # Queued after the real number (the messages name it); with the database backend the task row goes to the
+    # database in the audit entry's first statement (one round trip fewer).
     audit_record(
         actor=actor,
         action="workflow.case_start",
@@ -760,6 +774,9 @@ def case_start(
         target_repr=case.number,
         org_unit=org_unit,
         detail={"process": definition.key, "version": definition.version},
+        along=_notify_along(
+            [_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else [])
+        ),
     )
     return case
 
@@ -877,13 +894,15 @@ def work_item_complete(
     created = _plan_items(case, workflow, actor=actor, previous=item, today=_today(), active=siblings)
     finished = _save_workflow(case, workflow, actor=actor, pending=pending)
     insert(created, along=pending)
-    _notify_transition([_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else []))
     audit_record(
         actor=actor,
         action="workflow.work_item_complete",
         target=case,
         org_unit=item.org_unit,
         detail={"item": item.pk, "step": item.step, "outcome": item.outcome},
+        along=_notify_along(
+            [_assigned_notice(item) for item in created] + ([_completed_notice(case)] if finished else [])
+        ),
     )
     return item
 

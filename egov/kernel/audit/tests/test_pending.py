@@ -27,7 +27,7 @@ def _verify() -> str:
 @pytest.fixture
 def busy_head(monkeypatch: pytest.MonkeyPatch) -> None:
     """As if another transaction held the chain head for the whole test."""
-    monkeypatch.setattr(services, "_try_head", lambda: None)
+    monkeypatch.setattr(services, "_try_head", lambda along=(): None)
 
 
 @pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_an_entry_written_while_the_head_is_busy_waits_pending_and_is_reported(
 def test_chain_pending_links_in_order_after_the_head_and_verification_covers_them(monkeypatch) -> None:
     # given two chained entries, then three that went pending
     first, second = audit_record(actor=None, action="test.a"), audit_record(actor=None, action="test.b")
-    monkeypatch.setattr(services, "_try_head", lambda: None)
+    monkeypatch.setattr(services, "_try_head", lambda along=(): None)
     for n in range(3):
         audit_record(actor=None, action=f"test.pending{n}", detail={"n": n})
     monkeypatch.undo()
@@ -78,7 +78,7 @@ def test_chain_pending_links_in_order_after_the_head_and_verification_covers_the
 def test_the_next_writer_that_gets_the_head_links_waiting_entries_first(monkeypatch) -> None:
     # given an entry that went pending
     audit_record(actor=None, action="test.first")
-    monkeypatch.setattr(services, "_try_head", lambda: None)
+    monkeypatch.setattr(services, "_try_head", lambda along=(): None)
     audit_record(actor=None, action="test.waiting")
     monkeypatch.undo()
     # when the next entry is written with the head free

@@ -76,3 +76,22 @@ def test_enqueue_returns_the_stored_task_and_announces_it_once(settings) -> None
     assert result.task.module_path == "egov.kernel.workflow.tasks.notify_transition"
     assert result.args == [[]]
     assert announced == [result]
+
+
+@pytest.mark.django_db
+def test_the_task_row_goes_with_the_audit_entrys_first_statement(world: World, settings) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TASKS = DATABASE_TASKS
+    start_case(world)  # the process is published and parsed
+
+    with CaptureQueriesContext(connection) as queries:
+        start_case(world)
+
+    task_inserts = [q["sql"] for q in queries.captured_queries if 'INSERT INTO "django_tasks_database' in q["sql"]]
+    assert len(task_inserts) == 1
+    if connection.vendor == "postgresql":  # one round trip: the row is written by the head's locking read
+        assert task_inserts[0].startswith('WITH along0 AS (INSERT INTO "django_tasks_database_dbtaskresult"')
+        assert task_inserts[0].endswith("FOR UPDATE OF h SKIP LOCKED")
+    assert DBTaskResult.objects.count() == 2
