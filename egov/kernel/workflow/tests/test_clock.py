@@ -218,3 +218,32 @@ def test_manual_supervision_needs_permission_and_a_note(
         record = supervision_record(actor=world.leader, case=case, note="请本周内办结")
     assert (record.level, record.by) == ("manual", world.leader)
     assert Message.objects.filter(event="workflow.supervision", recipient=world.czj_handler).exists()
+
+
+@pytest.mark.django_db
+def test_remembered_clocks_follow_holiday_edits_and_the_yellow_settings(settings) -> None:
+    from egov.kernel.calendar import deadlines
+    from egov.kernel.calendar.models import CalendarDay, DayKind, HolidayYear
+    from egov.kernel.workflow.clock import compute
+
+    # given five working days from Monday 3 November 2025 (counting starts on Tuesday): due Monday the 10th
+    HolidayYear.objects.get_or_create(year=2025)
+    deadlines.invalidate()
+    first = compute(MON_3, 5, "wd", today=MON_3)
+    assert first.due_on == date(2025, 11, 10)
+    assert compute(MON_3, 5, "wd", today=MON_3) is first  # remembered
+
+    # when Wednesday the 5th becomes a holiday (the calendar's services invalidate the table after commit)
+    CalendarDay.objects.create(date=date(2025, 11, 5), year=2025, kind=DayKind.HOLIDAY, name="测试")
+    deadlines.invalidate()
+
+    # then the clock is computed anew: one working day later
+    moved = compute(MON_3, 5, "wd", today=MON_3)
+    assert moved.due_on == date(2025, 11, 11)
+
+    # and a different yellow rule gives a different warning date for the same clock
+    settings.WORKFLOW_YELLOW_DAYS = 4
+    earlier = compute(MON_3, 5, "wd", today=MON_3)
+    assert earlier.due_on == moved.due_on
+    assert earlier.warn_on is not None and moved.warn_on is not None
+    assert earlier.warn_on < moved.warn_on
