@@ -561,40 +561,13 @@ def _sync_items(
     today: date,
     ready_steps: list[engine.StepSpec] | None = None,
     active: list[WorkItem] | None = None,
-    along: Sequence[Statement] = (),
 ) -> list[WorkItem]:
-    """Make the open work items mirror the workflow's ready user tasks; returns the items created.
+    """Make the open work items mirror the workflow's ready user tasks: cancels the stale items, sets
+    ``case.current_steps`` and returns the items to create, not yet stored (the caller inserts them, with its
+    other pending writes ``along``: one round trip on PostgreSQL).
 
     ``assign_to`` maps a step to the person it goes back to (退回 / 撤回 return to whoever did it).
-    A new case passes ``active=[]`` (it has no items to lock) and the ``ready_steps`` it already computed.
-    ``along``: the transition's other pending writes, sent in the same round trip as the new items."""
-    created = _plan_items(
-        case,
-        workflow,
-        actor=actor,
-        previous=previous,
-        assign_to=assign_to,
-        today=today,
-        ready_steps=ready_steps,
-        active=active,
-    )
-    insert(created, along=along)
-    return created
-
-
-def _plan_items(
-    case: Case,
-    workflow: Any,
-    *,
-    actor: User | None,
-    previous: WorkItem | None,
-    assign_to: dict[str, User] | None = None,
-    today: date,
-    ready_steps: list[engine.StepSpec] | None = None,
-    active: list[WorkItem] | None = None,
-) -> list[WorkItem]:
-    """``_sync_items`` up to the insert: cancels the stale items, sets ``case.current_steps`` and returns the new
-    items, not yet stored."""
+    A new case passes ``active=[]`` (it has no items to lock) and the ``ready_steps`` it already computed."""
     ready = {step.task_id: step for step in (engine.ready_steps(workflow) if ready_steps is None else ready_steps)}
     active = _active_items(case) if active is None else active
     stale = [item.pk for item in active if item.task_id not in ready]
@@ -751,16 +724,8 @@ def case_start(
     insert([case])
     # The start of the clock goes to the database with the first items (one round trip on PostgreSQL).
     clock_start = ClockEvent(case=case, kind=ClockKind.START, on=started_on, actor=actor, due_on_after=case.due_on)
-    created = _sync_items(
-        case,
-        workflow,
-        actor=None,
-        previous=None,
-        today=today,
-        ready_steps=steps,
-        active=[],
-        along=[insert_statement([clock_start])],
-    )
+    created = _sync_items(case, workflow, actor=None, previous=None, today=today, ready_steps=steps, active=[])
+    insert(created, along=[insert_statement([clock_start])])
     finished = engine.is_completed(workflow)
     if finished:
         _save_workflow(case, workflow, actor=actor)
@@ -891,7 +856,7 @@ def work_item_complete(
     changed = ["status", "outcome", "opinion", "assignee", "completed_by", "completed_at", "opened_at", "version"]
     # The item's and the case's UPDATEs go with the INSERT of the next items: one round trip on PostgreSQL.
     pending = [update_statement(item, changed)]
-    created = _plan_items(case, workflow, actor=actor, previous=item, today=_today(), active=siblings)
+    created = _sync_items(case, workflow, actor=actor, previous=item, today=_today(), active=siblings)
     finished = _save_workflow(case, workflow, actor=actor, pending=pending)
     insert(created, along=pending)
     audit_record(
@@ -937,6 +902,7 @@ def work_item_return(*, actor: User, item: WorkItem, to_step: str, opinion: str,
     item.save()
     assign = {to_step: target.completed_by} if target.completed_by is not None else {}
     created = _sync_items(case, workflow, actor=actor, previous=item, assign_to=assign, today=_today())
+    insert(created)
     _save_workflow(case, workflow, actor=actor)
     _notify_assigned(created)
     audit_record(
@@ -1090,6 +1056,7 @@ def work_item_withdraw(*, actor: User, item: WorkItem, owner: str = "") -> list[
             created = _sync_items(
                 case, workflow, actor=None, previous=item, assign_to={source.step: actor}, today=today
             )
+            insert(created)
             _save_workflow(case, workflow, actor=actor)
         else:
             step = engine.StepSpec(item.task_id, item.step, item.title, "", item.limit, item.limit_unit)
