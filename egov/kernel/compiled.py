@@ -152,11 +152,7 @@ def insert(objects: Sequence[models.Model], *, using: str = "default", along: Se
         model._default_manager.using(using).bulk_create(objects)
         run_together(along, using=using)
         return
-    sql, fields = plan
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
-    if along:
-        clauses = ", ".join(f"along{n} AS ({statement_sql})" for n, (statement_sql, _params) in enumerate(along))
-        sql, params = f"WITH {clauses} {sql}", [*(p for _sql, ps in along for p in ps), *params]
+    sql, params = with_along((plan[0], _insert_values(objects, plan[1], connection)), along)
     with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
@@ -174,8 +170,19 @@ def insert_statement(objects: Sequence[models.Model], *, using: str = "default")
     plan = _insert_plan(objects, connection) if objects else None
     if plan is None:
         raise ValueError("insert_statement: needs objects of a model that compiled.insert compiles")
-    sql, fields = plan
-    return sql, [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
+    return plan[0], _insert_values(objects, plan[1], connection)
+
+
+def _insert_values(objects: Sequence[models.Model], fields: list[Any], connection: Any) -> list[Any]:
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
+
+
+def with_along(statement: Statement, along: Sequence[Statement]) -> Statement:
+    """``statement`` with ``along`` as data-modifying WITH clauses (PostgreSQL): one statement, one round trip."""
+    if not along:
+        return statement
+    clauses = ", ".join(f"along{n} AS ({sql})" for n, (sql, _params) in enumerate(along))
+    return f"WITH {clauses} {statement[0]}", [*(p for _sql, params in along for p in params), *statement[1]]
 
 
 def _insert_plan(objects: Sequence[models.Model], connection: Any) -> tuple[str, list[Any]] | None:
@@ -211,8 +218,7 @@ def run_together(statements: Sequence[Statement], *, using: str = "default") -> 
     clauses of one statement), elsewhere one after the other."""
     connection = connections[using]
     if len(statements) > 1 and connection.vendor == "postgresql":
-        clauses = ", ".join(f"along{n} AS ({sql})" for n, (sql, _params) in enumerate(statements))
-        statements = [(f"WITH {clauses} SELECT 1", [p for _sql, params in statements for p in params])]
+        statements = [with_along(("SELECT 1", []), statements)]
     for sql, params in statements:
         with prepared_cursor(connection) as cursor:
             cursor.execute(sql, params)

@@ -20,7 +20,7 @@ from egov.kernel.access.policy import Actor, require
 from egov.kernel.audit.chain import CHAINED_FIELDS, GENESIS_HASH, entry_hash, plain_json
 from egov.kernel.audit.models import AuditChainHead, AuditEntry, AuditPending, AuditResult
 from egov.kernel.audit.selectors import AuditFilters, entries_visible_to, filter_entries
-from egov.kernel.compiled import Statement, insert, run_together
+from egov.kernel.compiled import Statement, insert, run_together, with_along
 from egov.kernel.db import prepared_cursor
 from egov.kernel.errors import Rejected
 from egov.kernel.identifiers import mask_mobile, mask_name, mask_resident_id
@@ -128,14 +128,13 @@ def _try_head(along: Sequence[Statement] = ()) -> tuple[_Head, bool] | None:
     transaction holds the head (never waits for it). Creates the head on an empty log.
 
     ``along``: the caller's writes sent with it (see ``audit_record``), run whatever the answer."""
-    sql, params = _TRY_HEAD_SQL[connection.vendor], []
-    if along and connection.vendor == "postgresql":
-        clauses = ", ".join(f"along{n} AS ({statement})" for n, (statement, _params) in enumerate(along))
-        sql, params = f"WITH {clauses} {sql}", [p for _statement, values in along for p in values]
+    statement: Statement = (_TRY_HEAD_SQL[connection.vendor], [])
+    if connection.vendor == "postgresql":
+        statement = with_along(statement, along)
     else:
         run_together(along)
     with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*statement)
         row = cursor.fetchone()
         if row is not None:
             return _Head(row[0], row[1]), bool(row[2])
