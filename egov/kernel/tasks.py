@@ -3,7 +3,7 @@
 
 A workflow transition queues its notification task inside its own transaction (an outbox, see
 ``workflow.services._notify_transition``), so this INSERT is on the hottest write path of the platform. The row
-is the library's own model with the values its ``_task_to_db_task`` gives; workers (``manage.py db_worker``),
+is the library's own model with the values the library's ``_task_to_db_task`` gives; workers (``manage.py db_worker``),
 results and retries are the library's, unchanged; the row gets the ``save`` signals the library's own
 receivers complete it with.
 """
@@ -28,7 +28,7 @@ class DatabaseBackend(LibraryDatabaseBackend):
         the ``task_enqueued`` signal and for the return value)."""
         self.validate_task(task)
         row = self._new_row(task, args, kwargs)
-        insert([row], using=router.db_for_write(type(row)))
+        insert([row], using=row._state.db)
         return self._enqueued(row)
 
     def enqueue_statement(self, task: Any, args: Any, kwargs: Any) -> tuple[Any, Statement]:
@@ -37,7 +37,7 @@ class DatabaseBackend(LibraryDatabaseBackend):
         and ``task_enqueued`` signals go now, before the row is written; the library's receivers only log."""
         self.validate_task(task)
         row = self._new_row(task, args, kwargs)
-        statement = insert_statement([row], using=router.db_for_write(type(row)))
+        statement = insert_statement([row], using=row._state.db)
         return self._enqueued(row), statement
 
     def _new_row(self, task: Any, args: Any, kwargs: Any) -> Any:
